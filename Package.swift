@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+// The target dependencies below *are* the architecture (see docs/architecture.md):
+//
+//   TACEModel  <-  TACEScoring                      (pure core: no I/O, no JSON, no clock)
+//   TACEModel  <-  TACEMappings                     (declarative tables from mappings/)
+//   TACEJSON                                        (byte-level JSON reader/writer, knows no FHIR)
+//   TACEModel, TACEMappings, TACEJSON <- TACEFHIRReader      (FHIR R4 JSON -> typed observations)
+//   TACEModel, TACEScoring, TACEJSON  <- TACEFHIRWriter      (results -> FHIR R4 JSON)
+//   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
+//
+// Readers and writers never import each other; the scoring core imports only the model.
+import PackageDescription
+
+let package = Package(
+    name: "TACEBridge",
+    products: [
+        .executable(name: "tacebridge", targets: ["tacebridge"]),
+        .executable(name: "tacebridge-bench", targets: ["tacebridge-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libm: rounding and log10 in the pure core need it even where Foundation is not linked.
+        .target(name: "TACEModel", linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "TACEScoring", dependencies: ["TACEModel"]),
+        .executableTarget(name: "embed-mappings", path: "Sources/embed-mappings"),
+        .plugin(name: "EmbedMappings", capability: .buildTool(), dependencies: ["embed-mappings"]),
+        .target(name: "TACEMappings", dependencies: ["TACEModel"], plugins: ["EmbedMappings"]),
+        .target(name: "TACEJSON"),
+        .target(name: "TACEFHIRReader", dependencies: ["TACEModel", "TACEMappings", "TACEJSON"]),
+        .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
+        .target(
+            name: "TACEBridgeKit",
+            dependencies: ["TACEModel", "TACEScoring", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter"]
+        ),
+        .executableTarget(
+            name: "tacebridge",
+            dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEBridgeKit"]),
+
+        .testTarget(name: "TACEModelTests", dependencies: ["TACEModel"]),
+        .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring"]),
+        .testTarget(name: "TACEMappingsTests", dependencies: ["TACEMappings"]),
+        .testTarget(name: "TACEJSONTests", dependencies: ["TACEJSON"]),
+        .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader"]),
+        .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
+        .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit"]),
+    ]
+)

@@ -1,0 +1,1 @@
+enum MappingsPlaceholder { static var count: Int { DefaultMappingFiles.all.count } }

@@ -1,0 +1,182 @@
+/// A point in clinical time as the source stated it: the instant used for ordering
+/// and windows, plus the original UTC offset and precision so output can echo it.
+///
+/// Dates without a time (`2025-01-10`) are placed at 00:00 UTC of that day; partial
+/// dates (`2025`, `2025-01`) at the start of the period. `precision` says which.
+public struct ClinicalTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public enum Precision: Int, Sendable, Hashable, Comparable {
+        case year, month, day, minute, second, fraction
+        public static func < (a: Precision, b: Precision) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public var epochSeconds: Double
+    /// Offset from UTC in seconds as written in the source, `nil` if none was given.
+    public var utcOffsetSeconds: Int?
+    public var precision: Precision
+
+    public init(epochSeconds: Double, utcOffsetSeconds: Int?, precision: Precision) {
+        self.epochSeconds = epochSeconds
+        self.utcOffsetSeconds = utcOffsetSeconds
+        self.precision = precision
+    }
+
+    public static func < (a: ClinicalTime, b: ClinicalTime) -> Bool { a.epochSeconds < b.epochSeconds }
+    public static func == (a: ClinicalTime, b: ClinicalTime) -> Bool {
+        a.epochSeconds == b.epochSeconds && a.utcOffsetSeconds == b.utcOffsetSeconds && a.precision == b.precision
+    }
+    public func hash(into h: inout Hasher) { h.combine(epochSeconds) }
+
+    /// Days from `self` to `later` (positive when `later` is after `self`).
+    public func days(until later: ClinicalTime) -> Double { (later.epochSeconds - epochSeconds) / 86_400 }
+
+    public func adding(days: Double) -> ClinicalTime {
+        ClinicalTime(epochSeconds: epochSeconds + days * 86_400, utcOffsetSeconds: utcOffsetSeconds, precision: precision)
+    }
+
+    /// ISO 8601 / FHIR `dateTime` text in the original offset and precision.
+    public var fhirDateTime: String { ClinicalTimeFormat.format(self) }
+    public var description: String { fhirDateTime }
+
+    /// Parses FHIR `date`, `dateTime` and `instant` text (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
+    /// `YYYY-MM-DDThh:mm:ss[.f+](Z|(+|-)hh:mm)`). Returns `nil` for anything else.
+    public init?(fhir text: String) {
+        guard let t = ClinicalTimeFormat.parse(Array(text.utf8)) else { return nil }
+        self = t
+    }
+
+    /// Builds a time from calendar fields (proleptic Gregorian, UTC offset in seconds).
+    public init(year: Int, month: Int = 1, day: Int = 1, hour: Int = 0, minute: Int = 0, second: Double = 0,
+                utcOffsetSeconds: Int? = nil, precision: Precision = .second) {
+        let days = ClinicalTimeFormat.daysFromCivil(year: year, month: month, day: day)
+        let local = Double(days) * 86_400 + Double(hour * 3600 + minute * 60) + second
+        self.init(epochSeconds: local - Double(utcOffsetSeconds ?? 0), utcOffsetSeconds: utcOffsetSeconds, precision: precision)
+    }
+}
+
+/// Calendar arithmetic and FHIR date-time text, without Foundation (the model is pure).
+public enum ClinicalTimeFormat {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public static func civilFromDays(_ z0: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    public static func parse(_ b: [UInt8]) -> ClinicalTime? {
+        var i = 0
+        func digits(_ n: Int) -> Int? {
+            guard i + n <= b.count else { return nil }
+            var v = 0
+            for k in 0..<n {
+                let c = b[i + k]
+                guard c >= 48 && c <= 57 else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            i += n
+            return v
+        }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < b.count, b[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = digits(4) else { return nil }
+        if i == b.count { return ClinicalTime(year: year, precision: .year) }
+        guard expect(0x2D), let month = digits(2), (1...12).contains(month) else { return nil }
+        if i == b.count { return ClinicalTime(year: year, month: month, precision: .month) }
+        guard expect(0x2D), let day = digits(2), day >= 1, day <= daysInMonth(year, month) else { return nil }
+        if i == b.count { return ClinicalTime(year: year, month: month, day: day, precision: .day) }
+        guard expect(0x54), let hour = digits(2), hour < 24, expect(0x3A), let minute = digits(2), minute < 60 else { return nil }
+        var second = 0.0
+        var precision = ClinicalTime.Precision.minute
+        if expect(0x3A) {
+            guard let s = digits(2), s < 60 else { return nil }
+            second = Double(s)
+            precision = .second
+            if expect(0x2E) {
+                var scale = 0.1
+                var any = false
+                while i < b.count, b[i] >= 48, b[i] <= 57 {
+                    second += Double(b[i] - 48) * scale
+                    scale /= 10
+                    i += 1
+                    any = true
+                }
+                guard any else { return nil }
+                precision = .fraction
+            }
+        }
+        var offset: Int? = nil
+        if expect(0x5A) {
+            offset = 0
+        } else if i < b.count, b[i] == 0x2B || b[i] == 0x2D {
+            let sign = b[i] == 0x2D ? -1 : 1
+            i += 1
+            guard let oh = digits(2), oh <= 14, expect(0x3A), let om = digits(2), om < 60 else { return nil }
+            offset = sign * (oh * 3600 + om * 60)
+        }
+        guard i == b.count else { return nil }
+        return ClinicalTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                            utcOffsetSeconds: offset, precision: precision)
+    }
+
+    public static func format(_ t: ClinicalTime) -> String {
+        let offset = t.utcOffsetSeconds ?? 0
+        let local = t.epochSeconds + Double(offset)
+        var days = Int((local / 86_400).rounded(.down))
+        var secs = local - Double(days) * 86_400
+        if secs >= 86_400 { days += 1; secs -= 86_400 }
+        let (y, m, d) = civilFromDays(days)
+        func p(_ v: Int, _ w: Int) -> String {
+            let s = String(v)
+            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        }
+        switch t.precision {
+        case .year: return p(y, 4)
+        case .month: return "\(p(y, 4))-\(p(m, 2))"
+        case .day: return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))"
+        default: break
+        }
+        let whole = Int(secs.rounded(.down))
+        var text = "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(whole / 3600, 2)):\(p((whole / 60) % 60, 2)):\(p(whole % 60, 2))"
+        if t.precision == .fraction {
+            let millis = Int(((secs - Double(whole)) * 1000).rounded())
+            if millis > 0 && millis < 1000 { text += "." + p(millis, 3) }
+        }
+        if let o = t.utcOffsetSeconds {
+            if o == 0 { text += "Z" } else {
+                let a = abs(o)
+                text += (o < 0 ? "-" : "+") + p(a / 3600, 2) + ":" + p((a / 60) % 60, 2)
+            }
+        } else {
+            text += "Z"
+        }
+        return text
+    }
+}

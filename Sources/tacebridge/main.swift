@@ -1,0 +1,1 @@
+print("tacebridge: not built yet")
