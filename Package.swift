@@ -38,7 +38,7 @@ let package = Package(
             name: "tacebridge",
             dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEBridgeKit"]),
+        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel"]),
 
         .testTarget(name: "TACEModelTests", dependencies: ["TACEModel"]),
         .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring"]),

@@ -1,0 +1,43 @@
+import TACEJSON
+
+/// The input formats TACEBridge recognises from content (file names are only a hint for NDJSON).
+public enum DetectedFormat: String, Sendable {
+    case fhirJSON = "FHIR JSON"
+    case fhirNDJSON = "FHIR NDJSON"
+    case hl7v2 = "HL7 v2 (ER7)"
+    case xml = "XML (CDA / HL7 v2 XML)"
+    case empty = "empty"
+    case unknown = "unknown"
+}
+
+enum FormatDetector {
+    /// Detects the format from the first bytes of a file (up to a few MiB are enough).
+    static func detect(_ prefix: [UInt8], fileName: String, complete: Bool) -> DetectedFormat {
+        var i = 0
+        if prefix.count >= 3, prefix[0] == 0xEF, prefix[1] == 0xBB, prefix[2] == 0xBF { i = 3 }
+        while i < prefix.count, prefix[i] == 0x20 || prefix[i] == 0x0A || prefix[i] == 0x0D || prefix[i] == 0x09 { i += 1 }
+        guard i < prefix.count else { return .empty }
+        switch prefix[i] {
+        case 0x0B: return .hl7v2  // MLLP start block
+        case 0x3C: return .xml
+        case 0x7B, 0x5B:
+            break
+        default:
+            if prefix.count >= i + 4 {
+                let tag = prefix[i..<(i + 3)]
+                if tag.elementsEqual("MSH".utf8) || tag.elementsEqual("FHS".utf8) || tag.elementsEqual("BHS".utf8) { return .hl7v2 }
+            }
+            return .unknown
+        }
+        let lower = fileName.lowercased()
+        if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") { return .fhirNDJSON }
+        // NDJSON: the first line is a whole JSON value and another value starts on a later line.
+        guard let newline = prefix[i...].firstIndex(of: 0x0A) else { return .fhirJSON }
+        let firstLine = Array(prefix[i..<newline])
+        guard (try? JSONDocument.parse(firstLine)) != nil else { return .fhirJSON }
+        var j = newline
+        while j < prefix.count, prefix[j] == 0x20 || prefix[j] == 0x0A || prefix[j] == 0x0D || prefix[j] == 0x09 { j += 1 }
+        if j < prefix.count, prefix[j] == 0x7B { return .fhirNDJSON }
+        return .fhirJSON
+    }
+}

@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TACEFHIRReader
+import TACEJSON
+import TACEModel
+
+/// Reads input files of any supported format into a `FHIRReadOutput`, streaming NDJSON line by
+/// line so memory does not grow with file size. `drain` is called after each batch so callers
+/// that write as they go (convert) can empty `output.observations`.
+struct InputReader {
+    let fhir: FHIRReader
+    let progress: ProgressReporter
+    /// Largest single JSON document accepted (NDJSON lines count individually).
+    var maxDocumentBytes = 1 << 30
+    var maxLineBytes = 256 << 20
+
+    func read(path: String, into output: inout FHIRReadOutput,
+              drain: (inout FHIRReadOutput) throws(TACEBridgeError) -> Void) throws(TACEBridgeError) {
+        let file = try InputFile(path: path)
+        var total: Int? = nil
+        var st = stat()
+        if fstat(file.fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { total = Int(st.st_size) }
+
+        var buffer: [UInt8] = []
+        // Read enough to detect the format (a pretty-printed first line is short; NDJSON lines can be long).
+        while buffer.count < 4 << 20 {
+            if try file.read(appendingTo: &buffer, count: 1 << 20) == 0 { break }
+            if buffer.contains(0x0A) && buffer.count >= 64 << 10 { break }
+        }
+        let format = FormatDetector.detect(buffer, fileName: path, complete: false)
+        output.report.filesRead += 1
+        switch format {
+        case .fhirJSON:
+            while try file.read(appendingTo: &buffer, count: 4 << 20) > 0 {
+                if buffer.count > maxDocumentBytes {
+                    throw TACEBridgeError(.dataFormat, "\(path): a single JSON document larger than \(maxDocumentBytes >> 20) MiB; use NDJSON for bulk data (it is streamed)")
+                }
+                progress.update(file: path, bytes: buffer.count, total: total, resources: 0)
+            }
+            output.report.bytesRead += buffer.count
+            let document: JSONDocument
+            do {
+                document = try JSONDocument.parse(buffer)
+            } catch {
+                throw TACEBridgeError(.dataFormat, "\(path):\(error.line):\(error.column): malformed JSON: \(error.description)")
+            }
+            do {
+                try fhir.read(document, file: path, format: .fhirJSON, into: &output)
+            } catch {
+                throw TACEBridgeError(.dataFormat, error.description)
+            }
+            try drain(&output)
+        case .fhirNDJSON:
+            try readNDJSON(file: file, path: path, total: total, buffer: buffer, into: &output, drain: drain)
+        case .empty:
+            throw TACEBridgeError(.dataFormat, "\(path): empty input")
+        case .hl7v2, .xml:
+            throw TACEBridgeError(.dataFormat, "\(path): \(format.rawValue) input is recognised but not supported by this version of TACEBridge, which reads FHIR R4 JSON and NDJSON")
+        case .unknown:
+            throw TACEBridgeError(.dataFormat, "\(path): unsupported format: expected FHIR R4 JSON (a resource or Bundle) or NDJSON (one resource per line)")
+        }
+    }
+
+    private func readNDJSON(file: borrowing InputFile, path: String, total: Int?, buffer initial: [UInt8],
+                            into output: inout FHIRReadOutput,
+                            drain: (inout FHIRReadOutput) throws(TACEBridgeError) -> Void) throws(TACEBridgeError) {
+        var buffer = initial
+        var lineNumber = 0
+        var consumedBytes = 0
+        var eof = false
+        var resources = 0
+        var start = 0
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+        while true {
+            // Process every complete line in the buffer.
+            var lineFailure: TACEBridgeError? = nil
+            var processedUpTo = start
+            buffer.withUnsafeBytes { raw in
+                var s = start
+                while s < raw.count {
+                    guard let nl = memchrIndex(raw, from: s) else { break }
+                    lineNumber += 1
+                    let line = UnsafeRawBufferPointer(rebasing: raw[s..<nl])
+                    s = nl + 1
+                    processedUpTo = s
+                    if let error = handleLine(line, number: lineNumber, path: path, into: &output) {
+                        lineFailure = error
+                        return
+                    }
+                    resources += 1
+                }
+            }
+            if let lineFailure { throw lineFailure }
+            consumedBytes += processedUpTo - start
+            buffer.removeFirst(processedUpTo)
+            start = 0
+            try drain(&output)
+            progress.update(file: path, bytes: consumedBytes, total: total, resources: resources)
+            if eof { break }
+            if buffer.count > maxLineBytes {
+                throw TACEBridgeError(.dataFormat, "\(path):\(lineNumber + 1): NDJSON line longer than \(maxLineBytes >> 20) MiB")
+            }
+            if try file.read(appendingTo: &buffer, count: 4 << 20) == 0 {
+                eof = true
+                if !buffer.isEmpty { buffer.append(0x0A) }  // last line without newline
+            }
+        }
+        output.report.bytesRead += consumedBytes
+    }
+
+    /// Parses and reads one NDJSON line; returns an error to stop, or nil to go on.
+    private func handleLine(_ line: UnsafeRawBufferPointer, number: Int, path: String, into output: inout FHIRReadOutput) -> TACEBridgeError? {
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        if end == 0 { return nil }  // blank line
+        let document: JSONDocument
+        do {
+            document = try JSONDocument.parse(UnsafeRawBufferPointer(rebasing: line[0..<end]))
+        } catch {
+            let message = "\(path):\(number):\(error.column): malformed JSON on NDJSON line \(number): \(error.description)"
+            if fhir.invalidPolicy == .fail { return TACEBridgeError(.dataFormat, message) }
+            output.report.skip(SkippedItem(file: path, location: "line \(number)", resourceType: "?", kind: .invalidResource,
+                                           detail: "malformed JSON at column \(error.column)"))
+            return nil
+        }
+        do {
+            try fhir.read(document, file: path, format: .fhirNDJSON, line: number, into: &output)
+        } catch {
+            if fhir.invalidPolicy == .fail { return TACEBridgeError(.dataFormat, error.description) }
+            output.report.skip(SkippedItem(file: path, location: error.location, resourceType: "?", kind: .invalidResource, detail: error.reason))
+        }
+        return nil
+    }
+}
+
+/// Index of the next newline at or after `from`, using memchr.
+@inline(__always)
+func memchrIndex(_ raw: UnsafeRawBufferPointer, from: Int) -> Int? {
+    guard from < raw.count, let base = raw.baseAddress else { return nil }
+    guard let p = memchr(base + from, 0x0A, raw.count - from) else { return nil }
+    return UnsafeRawPointer(p) - base
+}

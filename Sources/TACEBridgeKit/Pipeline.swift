@@ -1,0 +1,128 @@
+import TACEFHIRReader
+import TACEFHIRWriter
+import TACEJSON
+import TACEMappings
+import TACEModel
+import TACEScoring
+
+/// The two jobs of TACEBridge: `convert` (normalized observations as FHIR) and `score` (p-TACE, ALBI, Child-Pugh).
+public enum Pipeline {
+    /// Reads every input and writes the normalized observations as a collection (or transaction) Bundle,
+    /// streaming: memory stays flat however large the NDJSON input.
+    public static func convert(_ options: RunOptions) throws(TACEBridgeError) -> RunSummary {
+        let started = wallClock()
+        let sink = try OutputSink(path: options.output)
+        var summary = RunSummary()
+        do {
+            var bundle = BundleStreamWriter(type: options.bundleType, timestamp: options.now, pretty: options.pretty)
+            let reader = InputReader(fhir: FHIRReader(mappings: options.mappings, invalidPolicy: options.invalidPolicy),
+                                     progress: ProgressReporter(enabled: options.progress))
+            var output = FHIRReadOutput()
+            for path in options.files {
+                try reader.read(path: path, into: &output) { (out: inout FHIRReadOutput) throws(TACEBridgeError) in
+                    for o in out.observations {
+                        bundle.entry(fullUrl: NormalizedResourceWriter.fullUrl(of: o), request: NormalizedResourceWriter.request(for: o)) { json in
+                            NormalizedResourceWriter.write(o, into: &json)
+                        }
+                    }
+                    out.observations.removeAll(keepingCapacity: true)
+                    try sink.write(bundle.takeBytes())
+                }
+            }
+            try sink.write(bundle.finish())
+            try sink.commit()
+            summary.report = output.report
+            summary.resourcesWritten = bundle.entryCount
+        } catch {
+            sink.abandon()
+            throw error
+        }
+        summary.bytesWritten = sink.bytesWritten
+        summary.seconds = wallClock() - started
+        return summary
+    }
+
+    /// Reads every input, groups observations by patient, scores each patient and writes the results.
+    public static func score(_ options: RunOptions, incompleteHandler: (AssessmentWriter.Incomplete) -> Void = { _ in }) throws(TACEBridgeError) -> RunSummary {
+        let started = wallClock()
+        var summary = RunSummary()
+        let reader = InputReader(fhir: FHIRReader(mappings: options.mappings, invalidPolicy: options.invalidPolicy),
+                                 progress: ProgressReporter(enabled: options.progress))
+        var output = FHIRReadOutput()
+        var groups = PatientGroups()
+        for path in options.files {
+            try reader.read(path: path, into: &output) { (out: inout FHIRReadOutput) throws(TACEBridgeError) in
+                for o in out.observations { groups.add(o) }
+                out.observations.removeAll(keepingCapacity: true)
+            }
+        }
+        summary.report = output.report
+
+        let sink = try OutputSink(path: options.output)
+        do {
+            var bundle = BundleStreamWriter(type: options.bundleType, timestamp: options.now, pretty: options.pretty)
+            let writer = AssessmentWriter(configuration: options.configuration, recorded: options.now)
+            for (ordinal, group) in groups.ordered.enumerated() {
+                var identity = group.identity
+                if let reference = identity.reference, let record = output.patients[reference] {
+                    for identifier in record.identity.identifiers where !identity.identifiers.contains(identifier) {
+                        identity.identifiers.append(identifier)
+                    }
+                }
+                let index = resolveIndexDate(asOf: options.asOf, observations: group.observations, runTime: options.now)
+                summary.indexSources[index.source, default: 0] += 1
+                let ptace = PTACE.assess(observations: group.observations, index: index, configuration: options.configuration)
+                let childPugh = ChildPughAssessor.assess(observations: group.observations, index: index, configuration: options.configuration)
+                let condition = group.observations.first { $0.concept == .hccDiagnosis && $0.source.resourceReference != nil }?
+                    .source.resourceReference
+                let assessment = PatientAssessment(patient: identity, ordinal: ordinal + 1, firstSeen: group.firstSeen,
+                                                   ptace: ptace, childPugh: childPugh, conditionReference: condition)
+                if let incomplete = writer.write(assessment, to: &bundle) {
+                    summary.incomplete.append(incomplete)
+                    incompleteHandler(incomplete)
+                } else {
+                    summary.scored += 1
+                }
+                try sink.write(bundle.takeBytes())
+            }
+            summary.patients = groups.ordered.count
+            try sink.write(bundle.finish())
+            try sink.commit()
+            summary.resourcesWritten = bundle.entryCount
+        } catch {
+            sink.abandon()
+            throw error
+        }
+        summary.bytesWritten = sink.bytesWritten
+        summary.seconds = wallClock() - started
+        return summary
+    }
+}
+
+/// Observations grouped by patient, in order of first appearance.
+struct PatientGroups {
+    struct Group {
+        var identity: PatientIdentity
+        var observations: [TypedObservation]
+        var firstSeen: String
+    }
+    private(set) var ordered: [Group] = []
+    private var indexByKey: [String: Int] = [:]
+
+    /// The grouping key: the patient reference, else the first business identifier.
+    static func key(_ p: PatientIdentity) -> String {
+        if let r = p.reference { return r }
+        if let i = p.identifiers.first { return "identifier:" + (i.system ?? "") + "|" + i.value }
+        return "unknown"
+    }
+
+    mutating func add(_ o: TypedObservation) {
+        let key = Self.key(o.patient)
+        if let i = indexByKey[key] {
+            ordered[i].observations.append(o)
+        } else {
+            indexByKey[key] = ordered.count
+            ordered.append(Group(identity: o.patient, observations: [o], firstSeen: o.source.file + " " + o.source.location))
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import TACEJSON
+import TACEMappings
+import TACEModel
+
+/// Typed access to FHIR elements; a wrong JSON type is an `InvalidElement` with its path.
+extension ReadContext {
+    func requiredString(_ object: JSONValue, _ key: String, path: String) throws -> String {
+        guard let v = object[key] else { throw InvalidElement(path + "." + key, "is required") }
+        guard let s = v.string else { throw InvalidElement(path + "." + key, "must be a string") }
+        return s
+    }
+
+    func optionalString(_ object: JSONValue, _ key: String, path: String) throws -> String? {
+        guard let v = object[key], !v.isNull else { return nil }
+        guard let s = v.string else { throw InvalidElement(path + "." + key, "must be a string") }
+        return s
+    }
+
+    func array(_ object: JSONValue, _ key: String) throws -> [JSONValue] {
+        guard let v = object[key], !v.isNull else { return [] }
+        guard v.kind == .array else { throw InvalidElement("." + key, "must be an array") }
+        return v.elements
+    }
+
+    /// The first coding of a CodeableConcept that the code table maps, with the coding as written.
+    func mappedCoding(_ codeableConcept: JSONValue?, path: String) throws -> (Concept, OriginalCoding)? {
+        guard let cc = codeableConcept else { return nil }
+        guard cc.kind == .object else { throw InvalidElement(path, "must be a CodeableConcept object") }
+        guard let codings = cc["coding"] else { return nil }
+        guard codings.kind == .array else { throw InvalidElement(path + ".coding", "must be an array") }
+        var index = 0
+        for coding in codings.elements {
+            defer { index += 1 }
+            guard coding.kind == .object else { throw InvalidElement(path + ".coding[\(index)]", "must be an object") }
+            let system = try optionalString(coding, "system", path: path + ".coding[\(index)]")
+            guard let code = try optionalString(coding, "code", path: path + ".coding[\(index)]") else { continue }
+            if let concept = mappings.concept(system: system, code: code) {
+                let display = try optionalString(coding, "display", path: path + ".coding[\(index)]")
+                return (concept, OriginalCoding(system: system, code: code, display: display))
+            }
+        }
+        return nil
+    }
+
+    /// `system|code` of every coding, for reports (codes are not patient data).
+    func codingList(_ codeableConcept: JSONValue?) throws -> String {
+        guard let codings = codeableConcept?["coding"]?.elements, !codings.isEmpty else {
+            return "no coded code (text only)"
+        }
+        let list = codings.map { c in (c["system"]?.string ?? "") + "|" + (c["code"]?.string ?? "") }
+        return "no codes.csv row for " + list.joined(separator: ", ")
+    }
+
+    /// The patient a resource is about, resolved through the Bundle where possible.
+    /// Returns `nil` when there is no subject or it cannot be resolved to something stable.
+    func subjectIdentity(_ resource: JSONValue, path: String, bundle: BundleIndex?) throws -> PatientIdentity? {
+        guard let subject = resource["subject"] ?? resource["patient"], !subject.isNull else { return nil }
+        guard subject.kind == .object else { throw InvalidElement(path + ".subject", "must be a Reference object") }
+        var identifiers: [PatientIdentifier] = []
+        if let identifier = subject["identifier"], let value = identifier["value"]?.string {
+            identifiers.append(PatientIdentifier(system: identifier["system"]?.string, value: value))
+        }
+        guard let reference = try optionalString(subject, "reference", path: path + ".subject") else {
+            return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
+        }
+        if let bundle, let i = bundle.resolve(reference), let patient = bundle.entries[i]["resource"] {
+            if let id = patient["id"]?.string, let type = patient["resourceType"]?.string {
+                return PatientIdentity(reference: type + "/" + id, identifiers: identifiers)
+            }
+            // A patient entry without id (urn:uuid only): identify it by its business identifiers.
+            for identifier in patient["identifier"]?.elements ?? [] {
+                if let value = identifier["value"]?.string {
+                    identifiers.append(PatientIdentifier(system: identifier["system"]?.string, value: value))
+                }
+            }
+            return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
+        }
+        if reference.hasPrefix("urn:uuid:") || reference.hasPrefix("urn:oid:") || reference.hasPrefix("#") {
+            // Points into a Bundle we do not have: not stable outside it.
+            return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
+        }
+        // Relative `Patient/123`, or absolute `https://server/fhir/Patient/123` → keep `Patient/123`.
+        let parts = reference.split(separator: "/")
+        if parts.count >= 2 {
+            var type = parts[parts.count - 2], id = parts[parts.count - 1]
+            if parts.count >= 4, parts[parts.count - 2] == "_history" {
+                type = parts[parts.count - 4]
+                id = parts[parts.count - 3]
+            }
+            return PatientIdentity(reference: type + "/" + id, identifiers: identifiers)
+        }
+        return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
+    }
+
+    /// `<element>DateTime`, `<element>Instant`, or `<element>Period.start` (else `.end`).
+    func effectiveTime(_ resource: JSONValue, path: String, element: String) throws -> ClinicalTime? {
+        for suffix in ["DateTime", "Instant"] {
+            if let text = try optionalString(resource, element + suffix, path: path) {
+                guard let t = ClinicalTime(fhir: text) else {
+                    throw InvalidElement(path + "." + element + suffix, "is not a valid FHIR \(suffix == "Instant" ? "instant" : "dateTime")")
+                }
+                return t
+            }
+        }
+        if let period = resource[element + "Period"] {
+            guard period.kind == .object else { throw InvalidElement(path + "." + element + "Period", "must be a Period object") }
+            for end in ["start", "end"] {
+                if let text = try optionalString(period, end, path: path + "." + element + "Period") {
+                    guard let t = ClinicalTime(fhir: text) else {
+                        throw InvalidElement(path + "." + element + "Period." + end, "is not a valid FHIR dateTime")
+                    }
+                    return t
+                }
+            }
+        }
+        return nil
+    }
+
+    func provenance(_ resource: JSONValue, type: String, path: String) -> SourceProvenance {
+        let id = resource["id"]?.string
+        let reference = id.map { type + "/" + $0 }
+        var key = reference ?? (file + "#" + path)
+        if let identifier = resource["identifier"]?[0], let value = identifier["value"]?.string {
+            key = "identifier:" + (identifier["system"]?.string ?? "") + "|" + value
+        }
+        if let version = resource["meta"]?["versionId"]?.string { key += "/_history/" + version }
+        return SourceProvenance(file: file, format: format, resourceReference: reference, location: path, recordKey: key)
+    }
+
+    func skip(_ out: inout FHIRReadOutput, _ path: String, _ type: String, _ kind: SkipKind, _ detail: String) {
+        out.report.skip(SkippedItem(file: file, location: path, resourceType: type, kind: kind, detail: detail))
+    }
+}

@@ -1,0 +1,268 @@
+import TACEJSON
+import TACEMappings
+import TACEModel
+
+extension ReadContext {
+    mutating func readObservation(_ resource: JSONValue, path: String, inherited: InheritedContext?, bundle: BundleIndex?,
+                                  into out: inout FHIRReadOutput) throws {
+        let statusText = try requiredString(resource, "status", path: "")
+        guard let status = ObservationStatus(rawValue: statusText) else {
+            throw InvalidElement(".status", "'\(statusText)' is not an Observation status code")
+        }
+        if status == .cancelled || status == .enteredInError {
+            return skip(&out, path, "Observation", .excludedStatus, "status \(status.rawValue)")
+        }
+        let top = try mappedCoding(resource["code"], path: ".code")
+        let components = try array(resource, "component")
+        if top == nil && components.isEmpty {
+            return skip(&out, path, "Observation", .unmappedCode, try codingList(resource["code"]))
+        }
+        var subject = try subjectIdentity(resource, path: "", bundle: bundle)
+        if subject == nil { subject = inherited?.subject }
+        guard let patient = subject else {
+            return skip(&out, path, "Observation", .noSubject, "subject missing or not resolvable")
+        }
+        var effective = try effectiveTime(resource, path: "", element: "effective")
+        if effective == nil, let issued = try optionalString(resource, "issued", path: "") {
+            guard let t = ClinicalTime(fhir: issued) else { throw InvalidElement(".issued", "is not a FHIR instant") }
+            effective = t
+        }
+        if effective == nil { effective = inherited?.effective }
+        let notes = try array(resource, "note").compactMap { $0["text"]?.string }
+        let source = provenance(resource, type: "Observation", path: path)
+
+        var produced = 0
+        var topSkip: (SkipKind, String)? = nil
+        if let (concept, coding) = top {
+            if resource["dataAbsentReason"] != nil, !hasValue(resource) {
+                if components.isEmpty { return skip(&out, path, "Observation", .dataAbsent, "dataAbsentReason for \(concept.rawValue)") }
+            } else if hasValue(resource) {
+                switch try value(of: resource, concept: concept, coding: coding, path: "") {
+                case .success(let (v, original, conversion)):
+                    out.observations.append(TypedObservation(
+                        patient: patient, concept: concept, value: v, effective: effective, status: status,
+                        original: original, conversion: conversion, source: source, notes: notes))
+                    produced += 1
+                case .failure(let reason):
+                    topSkip = (reason.kind, reason.detail)
+                }
+            } else if components.isEmpty {
+                return skip(&out, path, "Observation", .noValue, "no value[x] for \(concept.rawValue)")
+            }
+        }
+        var componentSkips: [(Int, SkipKind, String)] = []
+        for (i, component) in components.enumerated() {
+            let cpath = ".component[\(i)]"
+            guard let (concept, coding) = try mappedCoding(component["code"], path: cpath + ".code") else {
+                componentSkips.append((i, .unmappedCode, try codingList(component["code"])))
+                continue
+            }
+            if component["dataAbsentReason"] != nil, !hasValue(component) {
+                componentSkips.append((i, .dataAbsent, "dataAbsentReason for \(concept.rawValue)"))
+                continue
+            }
+            guard hasValue(component) else {
+                componentSkips.append((i, .noValue, "no value[x] for \(concept.rawValue)"))
+                continue
+            }
+            switch try value(of: component, concept: concept, coding: coding, path: cpath) {
+            case .success(let (v, original, conversion)):
+                var componentSource = source
+                componentSource.location += cpath
+                componentSource.recordKey += cpath
+                out.observations.append(TypedObservation(
+                    patient: patient, concept: concept, value: v, effective: effective, status: status,
+                    original: original, conversion: conversion, source: componentSource, notes: notes))
+                produced += 1
+            case .failure(let reason):
+                componentSkips.append((i, reason.kind, reason.detail))
+            }
+        }
+        out.report.observationsProduced += produced
+        if let (kind, detail) = topSkip { skip(&out, path, "Observation", kind, detail) }
+        if top == nil && produced == 0 {
+            // Nothing in the resource was usable: one item for the resource, naming every code tried.
+            var codes = try codingList(resource["code"])
+            for (i, _, detail) in componentSkips { codes += "; component[\(i)]: \(detail)" }
+            return skip(&out, path, "Observation", componentSkips.first?.1 ?? .unmappedCode, codes)
+        }
+        // Components of a mapped or partly used observation that could not be used are reported one by one,
+        // except unmapped ones beside mapped ones (e.g. a blood-pressure panel's other parts), which are counted.
+        for (i, kind, detail) in componentSkips {
+            skip(&out, path + ".component[\(i)]", "Observation", kind, detail)
+        }
+    }
+
+    func hasValue(_ element: JSONValue) -> Bool {
+        for key in ReadContext.valueKeys where element[key] != nil { return true }
+        return false
+    }
+
+    static let valueKeys = ["valueQuantity", "valueCodeableConcept", "valueString", "valueInteger", "valueBoolean",
+                            "valueRange", "valueRatio", "valueSampledData", "valueTime", "valueDateTime", "valuePeriod"]
+
+    struct ValueProblem: Error {
+        var kind: SkipKind
+        var detail: String
+    }
+
+    /// Reads value[x] of an observation or component and maps it to the concept's canonical form.
+    func value(of element: JSONValue, concept: Concept, coding: OriginalCoding, path: String) throws
+        -> Result<(ObservationValue, OriginalCoding, AppliedConversion?), ValueProblem> {
+        var original = coding
+        switch concept.valueKind {
+        case .event:
+            return .failure(ValueProblem(kind: .unsupportedValueType, detail: "\(concept.rawValue) is an event, not an observation value"))
+        case .coded:
+            if let cc = element["valueCodeableConcept"] {
+                guard cc.kind == .object else { throw InvalidElement(path + ".valueCodeableConcept", "must be an object") }
+                var tried: [String] = []
+                for (i, c) in try array(cc, "coding").enumerated() {
+                    let system = try optionalString(c, "system", path: path + ".valueCodeableConcept.coding[\(i)]")
+                    guard let code = try optionalString(c, "code", path: path + ".valueCodeableConcept.coding[\(i)]") else { continue }
+                    if let v = mappings.value(for: concept, system: system, code: code) {
+                        original.valueText = code
+                        return .success((.coded(v), original, nil))
+                    }
+                    tried.append((system ?? "") + "|" + code)
+                }
+                return .failure(ValueProblem(kind: .unmappedValue,
+                                             detail: "\(concept.rawValue): no values.csv row for " + (tried.isEmpty ? "a CodeableConcept without codings" : tried.joined(separator: ", "))))
+            }
+            return .failure(ValueProblem(kind: .unsupportedValueType, detail: "\(concept.rawValue) needs valueCodeableConcept, found \(presentValueKey(element) ?? "none")"))
+        case .quantity(let canonical):
+            if let q = element["valueQuantity"] {
+                return try quantity(q, concept: concept, canonical: canonical, coding: original, path: path + ".valueQuantity")
+            }
+            if let s = element["valueString"] {
+                guard let text = s.string else { throw InvalidElement(path + ".valueString", "must be a string") }
+                guard let parsed = CensoredNumber.parse(text) else {
+                    return .failure(ValueProblem(kind: .nonNumericValue, detail: "\(concept.rawValue): valueString is not a number with optional comparator"))
+                }
+                original.valueText = parsed.numberText
+                var unit: UnitResolution? = nil
+                if let unitText = parsed.unitText {
+                    original.unit = unitText
+                    guard let u = mappings.resolveUnit(text: unitText) else {
+                        return .failure(ValueProblem(kind: .unknownUnit, detail: "\(concept.rawValue): unit '\(unitText)' in valueString"))
+                    }
+                    unit = u
+                } else if let d = mappings.defaultUnit(system: coding.system, code: coding.code) {
+                    unit = UnitResolution(unit: d, viaSpelling: false)
+                    original.unit = nil
+                }
+                guard let resolved = unit else {
+                    return .failure(ValueProblem(kind: .missingUnit, detail: "\(concept.rawValue): valueString without unit and no default_unit for \(coding.system ?? "")|\(coding.code)"))
+                }
+                return convert(parsed.value, comparator: parsed.comparator, unit: resolved.unit, concept: concept, canonical: canonical, original: original)
+            }
+            if let i = element["valueInteger"] {
+                guard let n = i.int else { throw InvalidElement(path + ".valueInteger", "must be an integer") }
+                original.valueText = String(n)
+                let unit = canonical == .count ? canonical : mappings.defaultUnit(system: coding.system, code: coding.code)
+                guard let u = unit else {
+                    return .failure(ValueProblem(kind: .missingUnit, detail: "\(concept.rawValue): valueInteger without a unit and no default_unit"))
+                }
+                return convert(Double(n), comparator: .equal, unit: u, concept: concept, canonical: canonical, original: original)
+            }
+            return .failure(ValueProblem(kind: .unsupportedValueType, detail: "\(concept.rawValue) needs a quantity, found \(presentValueKey(element) ?? "none")"))
+        }
+    }
+
+    func presentValueKey(_ element: JSONValue) -> String? {
+        ReadContext.valueKeys.first { element[$0] != nil }
+    }
+
+    func quantity(_ q: JSONValue, concept: Concept, canonical: UCUMUnit, coding: OriginalCoding, path: String) throws
+        -> Result<(ObservationValue, OriginalCoding, AppliedConversion?), ValueProblem> {
+        guard q.kind == .object else { throw InvalidElement(path, "must be an object") }
+        guard let v = q["value"] else {
+            return .failure(ValueProblem(kind: .noValue, detail: "\(concept.rawValue): valueQuantity without value"))
+        }
+        guard v.kind == .number else { throw InvalidElement(path + ".value", "must be a JSON number") }
+        guard let number = v.double else { throw InvalidElement(path + ".value", "number is out of range") }
+        var comparator = Comparator.equal
+        if let c = try optionalString(q, "comparator", path: path) {
+            guard let parsed = Comparator(rawValue: c), parsed != .equal else {
+                throw InvalidElement(path + ".comparator", "'\(c)' is not a Quantity comparator (<, <=, >=, >)")
+            }
+            comparator = parsed
+        }
+        var original = coding
+        original.valueText = v.numberText
+        let system = try optionalString(q, "system", path: path)
+        let code = try optionalString(q, "code", path: path)
+        let unitText = try optionalString(q, "unit", path: path)
+        original.unit = code ?? unitText
+        var resolved: UnitResolution? = nil
+        if let code, system == nil || system == TACECodeSystems.ucum {
+            resolved = mappings.resolveUnit(ucumCode: code)
+        }
+        if resolved == nil, let unitText { resolved = mappings.resolveUnit(text: unitText) }
+        if resolved == nil {
+            if code == nil && unitText == nil {
+                guard let d = mappings.defaultUnit(system: coding.system, code: coding.code) else {
+                    return .failure(ValueProblem(kind: .missingUnit, detail: "\(concept.rawValue): valueQuantity without unit and no default_unit for \(coding.system ?? "")|\(coding.code)"))
+                }
+                resolved = UnitResolution(unit: d, viaSpelling: false)
+            } else {
+                let shown = [system.map { "system \($0)" }, code.map { "code '\($0)'" }, unitText.map { "unit '\($0)'" }].compactMap { $0 }
+                return .failure(ValueProblem(kind: .unknownUnit, detail: "\(concept.rawValue): " + shown.joined(separator: ", ")))
+            }
+        }
+        guard let unit = resolved?.unit else { return .failure(ValueProblem(kind: .unknownUnit, detail: concept.rawValue)) }
+        return convert(number, comparator: comparator, unit: unit, concept: concept, canonical: canonical, original: original)
+    }
+
+    func convert(_ number: Double, comparator: Comparator, unit: UCUMUnit, concept: Concept, canonical: UCUMUnit,
+                 original: OriginalCoding) -> Result<(ObservationValue, OriginalCoding, AppliedConversion?), ValueProblem> {
+        guard let (value, conversion) = mappings.convert(number, from: unit, for: concept) else {
+            return .failure(ValueProblem(kind: .unconvertibleUnit, detail: "\(concept.rawValue): \(unit.rawValue) cannot be converted to \(canonical.rawValue)"))
+        }
+        guard value.isFinite else {
+            return .failure(ValueProblem(kind: .nonNumericValue, detail: "\(concept.rawValue): value out of range after conversion"))
+        }
+        return .success((.quantity(Measurement(value, canonical, comparator: comparator)), original, conversion))
+    }
+}
+
+/// A number written as text with an optional comparator and unit: `>60500`, `< 1.0`, `>= 2.5 mg/dL`.
+struct CensoredNumber {
+    var comparator: Comparator
+    var value: Double
+    var numberText: String
+    var unitText: String?
+
+    static func parse(_ text: String) -> CensoredNumber? {
+        let bytes = Array(text.utf8)
+        var i = 0
+        func skipSpaces() { while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 } }
+        skipSpaces()
+        var comparator = Comparator.equal
+        if i < bytes.count, bytes[i] == 0x3C || bytes[i] == 0x3E {  // < >
+            let greater = bytes[i] == 0x3E
+            i += 1
+            if i < bytes.count, bytes[i] == 0x3D { i += 1; comparator = greater ? .greaterOrEqual : .lessOrEqual }
+            else { comparator = greater ? .greaterThan : .lessThan }
+            skipSpaces()
+        }
+        let start = i
+        if i < bytes.count, bytes[i] == 0x2D || bytes[i] == 0x2B { i += 1 }
+        var digits = 0
+        while i < bytes.count, (bytes[i] >= 0x30 && bytes[i] <= 0x39) || bytes[i] == 0x2E {
+            if bytes[i] != 0x2E { digits += 1 }
+            i += 1
+        }
+        guard digits > 0, digits <= 30 else { return nil }
+        let numberText = String(decoding: bytes[start..<i], as: UTF8.self)
+        guard let value = Double(numberText), value.isFinite else { return nil }
+        skipSpaces()
+        var unit: String? = nil
+        if i < bytes.count {
+            var end = bytes.count
+            while end > i, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            unit = String(decoding: bytes[i..<end], as: UTF8.self)
+        }
+        return CensoredNumber(comparator: comparator, value: value, numberText: numberText, unitText: unit)
+    }
+}

@@ -1,0 +1,111 @@
+import TACEModel
+
+/// Why a resource or element could not be used. The raw values appear in reports.
+public enum SkipKind: String, Sendable, CaseIterable, Comparable {
+    case unmappedCode = "unmapped-code"
+    case unmappedValue = "unmapped-value"
+    case unknownUnit = "unknown-unit"
+    case unconvertibleUnit = "unconvertible-unit"
+    case missingUnit = "missing-unit"
+    case dataAbsent = "data-absent"
+    case excludedStatus = "excluded-status"
+    case noValue = "no-value"
+    case nonNumericValue = "non-numeric-value"
+    case unsupportedValueType = "unsupported-value-type"
+    case noSubject = "no-subject"
+    case procedureNotCompleted = "procedure-not-completed"
+    case conditionNotConfirmed = "condition-not-confirmed"
+    case invalidResource = "invalid-resource"
+    case ignoredResourceType = "ignored-resource-type"
+
+    public static func < (a: SkipKind, b: SkipKind) -> Bool { a.rawValue < b.rawValue }
+
+    /// One line saying what the kind means, for `--help` and reports.
+    public var explanation: String {
+        switch self {
+        case .unmappedCode: return "no mapping-table row for any of the codes (add one to codes.csv)"
+        case .unmappedValue: return "coded answer not in values.csv for the concept"
+        case .unknownUnit: return "unit not recognised as a UCUM code or a known spelling"
+        case .unconvertibleUnit: return "unit known but not convertible to the concept's canonical unit"
+        case .missingUnit: return "numeric result without a unit and no default unit for its code"
+        case .dataAbsent: return "dataAbsentReason instead of a value"
+        case .excludedStatus: return "status cancelled or entered-in-error"
+        case .noValue: return "no value[x] and no usable component"
+        case .nonNumericValue: return "text result where a number is needed"
+        case .unsupportedValueType: return "value[x] type not used for this concept"
+        case .noSubject: return "no subject, or a subject reference that does not resolve"
+        case .procedureNotCompleted: return "procedure status is not completed"
+        case .conditionNotConfirmed: return "condition refuted or entered in error"
+        case .invalidResource: return "resource does not conform to FHIR R4 where TACEBridge reads it"
+        case .ignoredResourceType: return "resource type not used by TACEBridge"
+        }
+    }
+}
+
+/// One thing that was read but not used, with where it is and why.
+/// `detail` names codes, units and element paths only — never patient values or identifiers.
+public struct SkippedItem: Sendable, Hashable {
+    public var file: String
+    public var location: String
+    public var resourceType: String
+    public var kind: SkipKind
+    public var detail: String
+}
+
+/// Counts of what was read, produced and skipped. Nothing read is dropped without a count here.
+public struct ReadReport: Sendable {
+    /// Detailed items kept (the first `maxItems`); counts are always complete.
+    public var items: [SkippedItem] = []
+    public var maxItems = 10_000
+    public private(set) var skippedByKind: [SkipKind: Int] = [:]
+    public var resourcesByType: [String: Int] = [:]
+    public var observationsProduced = 0
+    public var filesRead = 0
+    public var bytesRead = 0
+
+    public init() {}
+
+    public var skippedTotal: Int { skippedByKind.values.reduce(0, +) }
+    public var itemsTruncated: Bool { skippedTotal > items.count }
+
+    public mutating func skip(_ item: SkippedItem) {
+        skippedByKind[item.kind, default: 0] += 1
+        if items.count < maxItems { items.append(item) }
+    }
+
+    public mutating func merge(_ other: ReadReport) {
+        for (k, v) in other.skippedByKind { skippedByKind[k, default: 0] += v }
+        for item in other.items where items.count < maxItems { items.append(item) }
+        for (k, v) in other.resourcesByType { resourcesByType[k, default: 0] += v }
+        observationsProduced += other.observationsProduced
+        filesRead += other.filesRead
+        bytesRead += other.bytesRead
+    }
+}
+
+/// What to do with a resource that does not conform to FHIR R4 where it is read.
+public enum InvalidResourcePolicy: String, Sendable, CaseIterable {
+    /// Stop with an error naming the file and the JSON path (the default: nothing is half-read silently).
+    case fail
+    /// Count it as `invalid-resource`, list it in the report and go on with the rest.
+    case skip
+}
+
+/// Input that is not FHIR R4 JSON as TACEBridge reads it. Carries where and why, never patient values.
+public struct FHIRReadError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Valid JSON but not an R4 resource where it is read (wrong type, bad code, missing required element).
+        case invalidResource
+        /// Content of another FHIR version (STU3, DSTU2).
+        case unsupportedVersion(String)
+        /// Not FHIR at all (no resourceType).
+        case notFHIR
+    }
+    public var kind: Kind
+    public var file: String
+    /// JSON path such as `$.entry[2].resource.valueQuantity.value`, prefixed with `line N: ` for NDJSON.
+    public var location: String
+    public var reason: String
+
+    public var description: String { "\(file): \(location): \(reason)" }
+}

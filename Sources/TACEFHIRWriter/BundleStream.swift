@@ -1,0 +1,75 @@
+import TACEJSON
+import TACEModel
+
+/// The Bundle types TACEBridge writes.
+public enum OutputBundleType: String, Sendable, CaseIterable {
+    /// Everything (results, OperationOutcomes, Provenance) for reading or archiving.
+    case collection
+    /// Only the resources to store, as conditional creates, ready to POST to a FHIR server.
+    case transaction
+}
+
+/// How an entry is sent in a transaction Bundle.
+public enum EntryRequest: Sendable {
+    /// `POST <type>` with `ifNoneExist: identifier=<system>|<value>` (conditional create: idempotent).
+    case conditionalCreate(type: String, identifierSystem: String, identifierValue: String)
+    /// `PUT <type>/<id>` (idempotent update-as-create for resources without an identifier element, e.g. Provenance).
+    case put(type: String, id: String)
+}
+
+/// Writes a FHIR Bundle entry by entry, so output can be streamed in chunks with flat memory.
+public struct BundleStreamWriter {
+    public let type: OutputBundleType
+    private(set) var json: JSONWriter
+    private var fullUrls = Set<String>()
+    public private(set) var entryCount = 0
+
+    public init(type: OutputBundleType, timestamp: ClinicalTime, pretty: Bool = true) {
+        self.type = type
+        json = JSONWriter(pretty: pretty)
+        json.beginObject()
+        json.key("resourceType"); json.string("Bundle")
+        json.key("type"); json.string(type.rawValue)
+        json.key("timestamp"); json.string(timestamp.fhirDateTime)
+        json.key("entry"); json.beginArray()
+    }
+
+    /// Whether an entry with this fullUrl was already written (fullUrls must be unique, bdl-7).
+    public func contains(fullUrl: String) -> Bool { fullUrls.contains(fullUrl) }
+
+    /// Appends one entry; `request` is used only in transaction Bundles.
+    public mutating func entry(fullUrl: String, request: EntryRequest?, resource: (inout JSONWriter) -> Void) {
+        guard fullUrls.insert(fullUrl).inserted else { return }
+        entryCount += 1
+        json.beginObject()
+        json.key("fullUrl"); json.string(fullUrl)
+        json.key("resource")
+        resource(&json)
+        if type == .transaction, let request {
+            json.key("request"); json.beginObject()
+            switch request {
+            case .conditionalCreate(let t, let system, let value):
+                json.key("method"); json.string("POST")
+                json.key("url"); json.string(t)
+                json.key("ifNoneExist"); json.string("identifier=" + system + "|" + value)
+            case .put(let t, let id):
+                json.key("method"); json.string("PUT")
+                json.key("url"); json.string(t + "/" + id)
+            }
+            json.endObject()
+        }
+        json.endObject()
+    }
+
+    /// Bytes written so far (call between entries to stream).
+    public mutating func takeBytes() -> [UInt8] { json.takeBytes() }
+
+    /// Closes the Bundle and returns the remaining bytes.
+    public mutating func finish() -> [UInt8] {
+        json.endArray()
+        json.endObject()
+        var bytes = json.takeBytes()
+        bytes.append(0x0A)
+        return bytes
+    }
+}

@@ -1,0 +1,125 @@
+import TACEJSON
+import TACEModel
+
+/// Writes a typed observation back as FHIR R4 with canonical codes and UCUM units:
+/// an Observation, or a Procedure (TACE session) / Condition (HCC diagnosis) for event concepts.
+/// The code, value and unit as the source wrote them are kept in extensions beside the canonical ones.
+public enum NormalizedResourceWriter {
+    public static let originalCodingExtension = TACECodeSystems.base + "/StructureDefinition/original-coding"
+    public static let originalValueExtension = TACECodeSystems.base + "/StructureDefinition/original-value"
+    public static let conversionExtension = TACECodeSystems.base + "/StructureDefinition/unit-conversion"
+    public static let sourceExtension = TACECodeSystems.base + "/StructureDefinition/source-location"
+
+    public static func resourceType(of o: TypedObservation) -> String {
+        switch o.concept.kind {
+        case .procedure: return "Procedure"
+        case .condition: return "Condition"
+        default: return "Observation"
+        }
+    }
+
+    /// Deterministic identifier value of the normalized resource (same source record ⇒ same value).
+    public static func identifierValue(of o: TypedObservation) -> String {
+        StableID.hex([o.source.recordKey, o.concept.rawValue])
+    }
+
+    public static func fullUrl(of o: TypedObservation) -> String {
+        "urn:uuid:" + StableID.uuid([o.source.recordKey, o.concept.rawValue])
+    }
+
+    public static func request(for o: TypedObservation) -> EntryRequest {
+        .conditionalCreate(type: resourceType(of: o), identifierSystem: TACECodeSystems.normalizedObservationIdentifier,
+                           identifierValue: identifierValue(of: o))
+    }
+
+    /// A reference to the input as it can be resolved outside this run: the source resource if it had an id,
+    /// otherwise `nil` (callers then include the normalized resource and reference its fullUrl).
+    public static func externalReference(of o: TypedObservation) -> String? { o.source.resourceReference }
+
+    public static func write(_ o: TypedObservation, into json: inout JSONWriter) {
+        let type = resourceType(of: o)
+        json.beginObject()
+        json.key("resourceType"); json.string(type)
+        writeExtensions(o, into: &json)
+        FHIRValues.identifier(&json, system: TACECodeSystems.normalizedObservationIdentifier, value: identifierValue(of: o))
+        switch type {
+        case "Procedure":
+            json.key("status"); json.string("completed")
+            json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.procedures, code: "tace", display: o.concept.displayName)
+            json.key("subject"); FHIRValues.subject(&json, o.patient)
+            if let t = o.effective { json.key("performedDateTime"); json.string(t.fhirDateTime) }
+        case "Condition":
+            json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.snomed, code: "109841003",
+                                                         display: "Liver cell carcinoma (disorder)")
+            json.key("subject"); FHIRValues.subject(&json, o.patient)
+            if let t = o.effective { json.key("onsetDateTime"); json.string(t.fhirDateTime) }
+        default:
+            json.key("status"); json.string(o.status.rawValue)
+            json.key("category"); json.beginArray()
+            FHIRValues.codeableConcept(&json, system: "http://terminology.hl7.org/CodeSystem/observation-category",
+                                       code: o.concept.kind == .laboratory ? "laboratory" : o.concept.kind == .imaging ? "imaging" : "exam")
+            json.endArray()
+            json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.concepts, code: o.concept.rawValue,
+                                                         display: o.concept.displayName, text: o.original.display ?? o.concept.displayName)
+            json.key("subject"); FHIRValues.subject(&json, o.patient)
+            if let t = o.effective { json.key("effectiveDateTime"); json.string(t.fhirDateTime) }
+            switch o.value {
+            case .quantity(let m):
+                json.key("valueQuantity"); FHIRValues.quantity(&json, m.value, unit: m.unit, comparator: m.comparator)
+            case .coded(let code):
+                json.key("valueCodeableConcept")
+                FHIRValues.codeableConcept(&json, system: TACECodeSystems.values(of: o.concept), code: code)
+            case .text(let text):
+                json.key("valueString"); json.string(text)
+            case .event:
+                break
+            }
+            if !o.notes.isEmpty {
+                json.key("note"); json.beginArray()
+                for n in o.notes { json.beginObject(); json.key("text"); json.string(n); json.endObject() }
+                json.endArray()
+            }
+            if let ref = o.source.resourceReference, o.source.format == .fhirJSON || o.source.format == .fhirNDJSON {
+                json.key("derivedFrom"); json.beginArray(); FHIRValues.reference(&json, ref); json.endArray()
+            }
+        }
+        json.endObject()
+    }
+
+    static func writeExtensions(_ o: TypedObservation, into json: inout JSONWriter) {
+        json.key("extension"); json.beginArray()
+        json.beginObject()
+        json.key("url"); json.string(originalCodingExtension)
+        json.key("valueCoding"); json.beginObject()
+        if let s = o.original.system, !s.isEmpty { json.key("system"); json.string(s) }
+        json.key("code"); json.string(o.original.code)
+        if let d = o.original.display { json.key("display"); json.string(d) }
+        json.endObject()
+        json.endObject()
+        if let valueText = o.original.valueText {
+            json.beginObject()
+            json.key("url"); json.string(originalValueExtension)
+            json.key("valueString"); json.string(o.original.unit.map { valueText + " " + $0 } ?? valueText)
+            json.endObject()
+        }
+        if let c = o.conversion {
+            json.beginObject()
+            json.key("url"); json.string(conversionExtension)
+            var text = "\(c.from.rawValue) -> \(c.to.rawValue) x \(formatFactor(c.factor))"
+            if let p = c.parameter { text += " (\(p))" }
+            json.key("valueString"); json.string(text)
+            json.endObject()
+        }
+        json.beginObject()
+        json.key("url"); json.string(sourceExtension)
+        json.key("valueString"); json.string(o.source.format.rawValue + " " + o.source.file + " " + o.source.location)
+        json.endObject()
+        json.endArray()
+    }
+
+    static func formatFactor(_ f: Double) -> String {
+        let c = FHIRValues.clean(f)
+        if c == c.rounded(), abs(c) < 1e15 { return String(Int(c)) }
+        return String(c)
+    }
+}

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tacebridge-bench [--patients N[,N...]] [--labs-per-patient K] [--binary PATH] [--keep DIR]`
+///
+/// Generates FHIR NDJSON cohorts of N patients, runs `tacebridge convert` and `tacebridge score` on each
+/// as a child process (release build expected), and prints MB/s, resources/s, wall time and peak RSS
+/// of the child. Memory flat as the file grows shows as a constant peak RSS across sizes for convert.
+@main
+struct BenchMain {
+    static func main() {
+        var sizes = [2_000, 8_000, 32_000]
+        var labsPerPatient = 4
+        var binary = ".build/release/tacebridge"
+        var keep: String? = nil
+        var args = CommandLine.arguments.dropFirst().makeIterator()
+        while let a = args.next() {
+            switch a {
+            case "--patients": sizes = (args.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--labs-per-patient": labsPerPatient = Int(args.next() ?? "") ?? labsPerPatient
+            case "--binary": binary = args.next() ?? binary
+            case "--keep": keep = args.next()
+            case "-h", "--help":
+                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR]")
+                return
+            default:
+                complain("tacebridge-bench: unknown argument \(a)")
+                exit(64)
+            }
+        }
+        guard access(binary, X_OK) == 0 else {
+            complain("tacebridge-bench: \(binary) not found; build it with: swift build -c release --product tacebridge")
+            exit(66)
+        }
+        let dir = keep ?? "/tmp/tacebridge-bench-\(getpid())"
+        mkdir(dir, 0o755)
+        print("TACEBridge benchmark: \(binary), FHIR R4 NDJSON, \(labsPerPatient) draws of 8 labs per patient, 2 cores")
+        print(pad("command", 9) + pad("patients", 10) + pad("input MB", 10) + pad("resources", 11) + pad("seconds", 9)
+              + pad("MB/s", 8) + pad("resources/s", 13) + "peak RSS MB")
+        for n in sizes {
+            let path = "\(dir)/cohort-\(n).ndjson"
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            var generator = CorpusGenerator()
+            let (bytes, resources) = generator.write(patients: n, observationsPerLab: labsPerPatient, to: fd)
+            close(fd)
+            for command in ["convert", "score"] {
+                let (seconds, rssKB, status) = runChild([binary, command, "--quiet", "--compact", "--now", "2026-01-01T00:00:00Z", "-o", "/dev/null", path])
+                guard status == 0 else {
+                    print("\(command) failed with status \(status)")
+                    exit(1)
+                }
+                let mb = Double(bytes) / 1_000_000
+                print(pad(command, 9) + pad("\(n)", 10) + pad(f1(mb), 10) + pad("\(resources)", 11) + pad(f2(seconds), 9)
+                      + pad(f1(mb / seconds), 8) + pad("\(Int(Double(resources) / seconds))", 13) + f1(Double(rssKB) / 1024))
+            }
+            if keep == nil { unlink(path) }
+        }
+        if keep == nil { rmdir(dir) }
+    }
+
+    /// Runs a child, returning wall seconds, its peak RSS in KiB (wait4 rusage) and exit status.
+    static func runChild(_ argv: [String]) -> (Double, Int, Int32) {
+        var pid: pid_t = 0
+        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cargs { free(p) } }
+        var start = timespec(), end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        guard posix_spawn(&pid, argv[0], nil, nil, &cargs, environ) == 0 else { return (0, 0, -1) }
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        return (seconds, usage.ru_maxrss, exitStatus)
+    }
+
+    static func complain(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
+    static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
+    static func f1(_ x: Double) -> String { String((x * 10).rounded() / 10) }
+    static func f2(_ x: Double) -> String { String((x * 100).rounded() / 100) }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import TACEBridgeKit
+
+struct Mappings: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load and validate the mapping tables (defaults, plus a site's folder) and print a summary.",
+        discussion: """
+        Exits 78 with file, line and reason if a row is bad. Use it to check a site's codes.csv and values.csv
+        before deploying them.
+
+        Example:
+          tacebridge mappings --mappings samples/site-local/mappings
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv and/or values.csv.", valueName: "dir"))
+    var mappings: String?
+
+    func run() throws {
+        try runReportingErrors { () throws(TACEBridgeError) in
+            let setup = try Setup.load(mappingsDirectory: mappings, configFile: nil, settings: [])
+            print(setup.mappings.summary)
+        }
+    }
+}
+
+struct Parameters: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List every named configuration parameter with its default (set them with --set name=value).",
+        discussion: "Values the clinical reference marks unverified or conflicting are parameters; the values in force are echoed in each RiskAssessment's rationale."
+    )
+
+    @OptionGroup var config: ConfigurationOptions
+
+    func run() throws {
+        try runReportingErrors { () throws(TACEBridgeError) in
+            let setup = try Setup.load(mappingsDirectory: nil, configFile: config.config, settings: config.settings)
+            for line in setup.parameterLines { print(line) }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-print("tacebridge: not built yet")
