@@ -98,8 +98,8 @@ struct DefaultTablesTests {
         #expect(tables.defaultUnit(system: Self.loinc, code: "19176-7") == UCUMUnit("[IU]/mL"))
         #expect(tables.defaultUnit(system: Self.loinc, code: "14631-6") == .umolPerL)
         #expect(tables.defaultUnit(system: Self.loinc, code: "6301-6") == .inr)
-        // g/dL vs g/L, U/L vs ukat/L, mg/dL vs mg/L, cm vs mm: never guessed.
-        for code in ["1751-7", "2324-2", "1975-2", "1988-5", "33728-7", "34444-0"] {
+        // g/dL vs g/L, U/L vs ukat/L, mg/dL vs mg/L, cm vs mm, 10*3/uL vs /uL: never guessed.
+        for code in ["1751-7", "2324-2", "1975-2", "1988-5", "33728-7", "34444-0", "777-3", "751-8"] {
             #expect(tables.defaultUnit(system: Self.loinc, code: code) == nil, "\(code)")
         }
         #expect(tables.defaultUnit(system: Self.loinc, code: "no-such-code") == nil)
