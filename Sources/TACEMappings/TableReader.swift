@@ -135,10 +135,17 @@ struct Factor: Sendable, Equatable {
 extension String {
     /// The text without surrounding ASCII blanks (space, tab, CR, LF) and no-break spaces.
     var trimmingBlanks: String {
+        // Fast path (the common case on the lookup path): no blank at either end, no copy.
+        // A no-break space is C2 A0 in UTF-8, so it can only start with C2 and end with A0.
+        if let a = utf8.first, let z = utf8.last,
+           a != 0x20, a != 0x09, a != 0x0D, a != 0x0A, a != 0xC2,
+           z != 0x20, z != 0x09, z != 0x0D, z != 0x0A, z != 0xA0 {
+            return self
+        }
         let scalars = unicodeScalars
         func blank(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" || s == "\r" || s == "\n" || s == "\u{00A0}" }
         guard let first = scalars.first, let last = scalars.last else { return "" }
-        if !blank(first) && !blank(last) { return String(self) }
+        if !blank(first) && !blank(last) { return self }
         guard let start = scalars.firstIndex(where: { !blank($0) }),
               let end = scalars.lastIndex(where: { !blank($0) }) else { return "" }
         return String(Substring(scalars[start...end]))
