@@ -1,1 +1,0 @@
-enum MappingsPlaceholder { static var count: Int { DefaultMappingFiles.all.count } }
