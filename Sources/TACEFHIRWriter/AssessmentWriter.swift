@@ -52,7 +52,7 @@ public struct AssessmentWriter {
         var inputRefs: [String] = []
         var seen = Set<String>()
         var evidence = a.ptace.evidence
-        if case .computed(let cp) = a.childPugh.outcome { evidence += cp.evidence }
+        if a.childPugh.isComplete { evidence += a.childPugh.evidence }
         for o in evidence {
             let ref: String
             if let external = NormalizedResourceWriter.externalReference(of: o) {
@@ -165,7 +165,8 @@ public struct AssessmentWriter {
             }
             urls.append(url)
         }
-        if case .computed(let cp) = a.childPugh.outcome {
+        if let result = a.childPugh.result {
+            let cp = a.childPugh
             let id = "child-pugh-" + StableID.hex(key + ["child-pugh"])
             let url = "urn:uuid:" + StableID.uuid(key + ["child-pugh"])
             bundle.entry(fullUrl: url, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.derivedObservationIdentifier, identifierValue: id)) { json in
@@ -177,11 +178,11 @@ public struct AssessmentWriter {
                                                              display: "Child-Pugh score", text: "Child-Turcotte-Pugh score")
                 json.key("subject"); FHIRValues.subject(&json, a.patient)
                 json.key("effectiveDateTime"); json.string(a.ptace.index.time.fhirDateTime)
-                json.key("valueQuantity"); FHIRValues.quantity(&json, Double(cp.result.points), unit: .score)
+                json.key("valueQuantity"); FHIRValues.quantity(&json, Double(result.points), unit: .score)
                 json.key("component"); json.beginArray()
                 json.beginObject()
                 json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.scores, code: "child-pugh-class", display: "Child-Pugh class")
-                json.key("valueString"); json.string(cp.result.childClass)
+                json.key("valueString"); json.string(result.childClass)
                 json.endObject()
                 json.endArray()
                 json.key("note"); json.beginArray(); json.beginObject()
