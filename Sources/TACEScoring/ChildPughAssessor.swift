@@ -59,7 +59,7 @@ public enum ChildPughAssessor {
                     items.append(.init(concept: concept, points: nil, reachablePoints: reach, detail: gap.explanation, observation: o, gap: gap))
                 }
             } else if let codePoints, let code = o.value.code, let p = codePoints(code) {
-                items.append(.init(concept: concept, points: p, reachablePoints: [p], detail: "\(label) \(code.replacingDash())",
+                items.append(.init(concept: concept, points: p, reachablePoints: [p], detail: "\(label) \(code)",
                                    observation: o, gap: nil))
             } else {
                 let gap = SelectionGap.notUsable("\(label) value is not a canonical code")

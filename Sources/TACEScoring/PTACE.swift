@@ -143,7 +143,9 @@ public enum PTACE {
     }
 
     static func measurementText(_ m: Measurement) -> String {
-        m.comparator.rawValue + NumberText.decimal(m.value) + (m.unit.displayText.isEmpty ? "" : " " + m.unit.displayText)
+        // INR is dimensionless and already named by the label ("INR 1.8"), so no unit is appended.
+        let unit = m.unit == .inr ? "" : m.unit.displayText
+        return m.comparator.rawValue + NumberText.decimal(m.value) + (unit.isEmpty ? "" : " " + unit)
     }
 
     static func pointsList(_ p: [Double]) -> String {
