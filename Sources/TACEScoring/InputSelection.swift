@@ -94,7 +94,11 @@ public enum InputSelection {
         guard !timed.isEmpty else { return gap(.noEffectiveTime) }
 
         let scorable = timed.filter { valueProblem($0.element) == nil }
-        guard !scorable.isEmpty else { return gap(.notUsable(valueProblem(timed.last!.element)!)) }
+        guard !scorable.isEmpty else {
+            // Report the problem of the most recent result (later in input order on equal times).
+            let latest = timed.max { $0.element.effective!.epochSeconds <= $1.element.effective!.epochSeconds }!
+            return gap(.notUsable(valueProblem(latest.element)!))
+        }
 
         let lookback = lookbackDays(for: concept, configuration: configuration)
         let end = windowEnd(of: index)
