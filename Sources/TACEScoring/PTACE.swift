@@ -261,7 +261,7 @@ public enum PTACE {
                 ? "risk grade \(a.reachableGrades.lowerBound) whatever the missing values"
                 : "risk grades \(a.reachableGrades.lowerBound) to \(a.reachableGrades.upperBound)"
             parts.append("Reachable total \(NumberText.decimal(lo)) to \(NumberText.decimal(hi)) of \(max) (\(grades)); a missing factor is never scored as 0")
-            if !scored.isEmpty { parts.append("Scored: " + scored.joined(separator: ", ")) }
+            if !scored.isEmpty { parts.append("Scored: " + scored.joined(separator: "; ")) }
         }
         if !a.warnings.isEmpty { parts.append("Check: " + a.warnings.joined(separator: "; ")) }
         parts.append(indexText(a.index) + "; lookback \(NumberText.exact(c.labLookbackDays)) days for labs, \(NumberText.exact(c.imagingLookbackDays)) days for imaging")
