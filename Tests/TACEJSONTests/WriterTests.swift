@@ -250,4 +250,18 @@ struct WriterTests {
         }
         """)
     }
+
+    @Test func copiesOfAWriterContinueIndependently() {
+        var a = JSONWriter(pretty: false)
+        a.beginArray()
+        a.number(1)
+        var b = a
+        a.number(2)
+        a.endArray()
+        b.string("b")
+        b.endArray()
+        #expect(text(a) == "[1,2]")
+        #expect(text(b) == "[1,\"b\"]")
+        #expect(a.byteCount == 5 && a.depth == 0)
+    }
 }
