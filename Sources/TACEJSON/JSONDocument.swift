@@ -52,7 +52,7 @@ public struct JSONDocument: Sendable {
     /// 1-based line and column (in bytes) of a byte offset, found by scanning
     /// the input. Meant for error messages, not for hot paths.
     public func lineColumn(ofByteOffset offset: Int) -> (line: Int, column: Int) {
-        storage.bytes.withUnsafeBufferPointer { TACEJSON.lineColumn(in: $0, offset: offset) }
+        storage.bytes.withUnsafeBufferPointer { computeLineColumn(in: $0, offset: offset) }
     }
 }
 

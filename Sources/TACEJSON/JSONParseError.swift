@@ -121,7 +121,7 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
 }
 
 /// 1-based line and byte column of `offset` (clamped to the buffer).
-func lineColumn(in bytes: UnsafeBufferPointer<UInt8>, offset: Int) -> (line: Int, column: Int) {
+func computeLineColumn(in bytes: UnsafeBufferPointer<UInt8>, offset: Int) -> (line: Int, column: Int) {
     let limit = max(0, min(offset, bytes.count))
     var line = 1
     var lineStart = 0

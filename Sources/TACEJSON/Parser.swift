@@ -31,7 +31,7 @@ struct Parser {
     }
 
     func fail(_ reason: JSONParseError.Reason, at offset: Int, _ context: JSONParseError.Context) -> JSONParseError {
-        let (line, column) = lineColumn(in: UnsafeBufferPointer(start: p, count: end), offset: offset)
+        let (line, column) = computeLineColumn(in: UnsafeBufferPointer(start: p, count: end), offset: offset)
         return JSONParseError(reason: reason, byteOffset: offset, line: line, column: column, context: context)
     }
 
