@@ -33,21 +33,19 @@ struct InputFile: ~Copyable {
 
     /// Appends up to `count` bytes to `buffer`; returns how many were read (0 at end of file).
     func read(appendingTo buffer: inout [UInt8], count: Int) throws(TACEBridgeError) -> Int {
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: count))
-        var r = 0
         var failure: Int32 = 0
-        buffer.withUnsafeMutableBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            repeat { r = Glibc.read(fd, base + old, count) } while r < 0 && errno == EINTR
+        let descriptor = fd
+        let chunk = [UInt8](unsafeUninitializedCapacity: count) { p, initialized in
+            var r: Int
+            repeat { r = Glibc.read(descriptor, p.baseAddress, count) } while r < 0 && errno == EINTR
             if r < 0 { failure = errno }
+            initialized = max(r, 0)
         }
         if failure != 0 {
-            buffer.removeLast(count)
             throw TACEBridgeError(.noInput, "\(name): read error: \(String(cString: strerror(failure)))")
         }
-        buffer.removeLast(count - r)
-        return r
+        if buffer.isEmpty { buffer = chunk } else { buffer.append(contentsOf: chunk) }
+        return chunk.count
     }
 
     /// The whole file, refusing files larger than `limit` bytes.

@@ -19,7 +19,7 @@ extension ReadContext {
     func array(_ object: JSONValue, _ key: String) throws -> [JSONValue] {
         guard let v = object[key], !v.isNull else { return [] }
         guard v.kind == .array else { throw InvalidElement("." + key, "must be an array") }
-        return v.elements
+        return Array(v.elements)
     }
 
     /// The first coding of a CodeableConcept that the code table maps, with the coding as written.
@@ -68,7 +68,7 @@ extension ReadContext {
                 return PatientIdentity(reference: type + "/" + id, identifiers: identifiers)
             }
             // A patient entry without id (urn:uuid only): identify it by its business identifiers.
-            for identifier in patient["identifier"]?.elements ?? [] {
+            for identifier in elements(of: patient["identifier"]) {
                 if let value = identifier["value"]?.string {
                     identifiers.append(PatientIdentifier(system: identifier["system"]?.string, value: value))
                 }
@@ -130,4 +130,10 @@ extension ReadContext {
     func skip(_ out: inout FHIRReadOutput, _ path: String, _ type: String, _ kind: SkipKind, _ detail: String) {
         out.report.skip(SkippedItem(file: file, location: path, resourceType: type, kind: kind, detail: detail))
     }
+}
+
+/// The elements of a JSON array as an array; empty for a missing or non-array value.
+func elements(of value: JSONValue?) -> [JSONValue] {
+    guard let value, value.kind == .array else { return [] }
+    return Array(value.elements)
 }

@@ -43,7 +43,7 @@ struct BundleIndex {
     var entries: [JSONValue] = []
 
     init(_ bundle: JSONValue) {
-        for (i, entry) in bundle["entry"]?.elements.enumerated() ?? [].enumerated() {
+        for (i, entry) in elements(of: bundle["entry"]).enumerated() {
             entries.append(entry)
             if let url = entry["fullUrl"]?.string { byFullUrl[url] = i }
             if let resource = entry["resource"], let type = resource["resourceType"]?.string, let id = resource["id"]?.string {
@@ -120,7 +120,7 @@ struct ReadContext {
             guard let resource = entry["resource"], resource["resourceType"]?.stringEquals("DiagnosticReport") == true else { continue }
             let subject = try? subjectIdentity(resource, path: "", bundle: index)
             let effective = try? effectiveTime(resource, path: "", element: "effective")
-            for result in resource["result"]?.elements ?? [] {
+            for result in elements(of: resource["result"]) {
                 if let ref = result["reference"]?.string, let target = index.resolve(ref), target != i {
                     inheritance[target] = InheritedContext(subject: subject ?? nil, effective: effective ?? nil)
                 }
@@ -192,7 +192,7 @@ struct ReadContext {
             return skip(&out, path, "Condition", .unsupportedValueType, "code maps to \(concept.rawValue), which is not a condition concept")
         }
         if let verification = condition["verificationStatus"] {
-            for c in verification["coding"]?.elements ?? [] {
+            for c in elements(of: verification["coding"]) {
                 if let code = c["code"]?.string, code == "refuted" || code == "entered-in-error" {
                     return skip(&out, path, "Condition", .conditionNotConfirmed, "verificationStatus \(code)")
                 }

@@ -50,6 +50,14 @@ public struct SkippedItem: Sendable, Hashable {
     public var resourceType: String
     public var kind: SkipKind
     public var detail: String
+
+    public init(file: String, location: String, resourceType: String, kind: SkipKind, detail: String) {
+        self.file = file
+        self.location = location
+        self.resourceType = resourceType
+        self.kind = kind
+        self.detail = detail
+    }
 }
 
 /// Counts of what was read, produced and skipped. Nothing read is dropped without a count here.

@@ -270,7 +270,7 @@ public struct AssessmentWriter {
             json.key("qualitativeRisk"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.riskProbability, code: q.rawValue, display: q.display)
         }
         json.key("whenPeriod"); json.beginObject(); json.key("start"); json.string(p.index.time.fhirDateTime); json.endObject()
-        json.key("rationale"); json.string(p.rationale)
+        json.key("rationale"); json.string(p.rationale + conversionText(p.evidence))
         json.endObject()
         json.endArray()
         json.key("note"); json.beginArray(); json.beginObject()
@@ -306,6 +306,19 @@ public struct AssessmentWriter {
             json.endArray()
         }
         json.endObject()
+    }
+
+    /// " Unit conversions: AFP 70 [IU]/mL x 1.21 (afp.ngPerIU) = 84.7 ng/mL; ..." for inputs that were converted.
+    func conversionText(_ evidence: [TypedObservation]) -> String {
+        var parts: [String] = []
+        for o in evidence {
+            guard let c = o.conversion, let m = o.value.measurement else { continue }
+            var text = "\(o.concept.rawValue) \(o.original.valueText ?? "?") \(c.from.rawValue) x \(NormalizedResourceWriter.formatFactor(c.factor))"
+            if let parameter = c.parameter { text += " (\(parameter))" }
+            text += " = \(fmt(FHIRValues.clean(m.value))) \(m.unit.rawValue)"
+            parts.append(text)
+        }
+        return parts.isEmpty ? "" : " Unit conversions: " + parts.joined(separator: "; ") + "."
     }
 
     /// FHIR `instant` needs seconds and a zone.

@@ -31,7 +31,6 @@ public struct BundleStreamWriter {
         json.key("resourceType"); json.string("Bundle")
         json.key("type"); json.string(type.rawValue)
         json.key("timestamp"); json.string(timestamp.fhirDateTime)
-        json.key("entry"); json.beginArray()
     }
 
     /// Whether an entry with this fullUrl was already written (fullUrls must be unique, bdl-7).
@@ -40,6 +39,7 @@ public struct BundleStreamWriter {
     /// Appends one entry; `request` is used only in transaction Bundles.
     public mutating func entry(fullUrl: String, request: EntryRequest?, resource: (inout JSONWriter) -> Void) {
         guard fullUrls.insert(fullUrl).inserted else { return }
+        if entryCount == 0 { json.key("entry"); json.beginArray() }  // FHIR JSON forbids an empty array
         entryCount += 1
         json.beginObject()
         json.key("fullUrl"); json.string(fullUrl)
@@ -66,7 +66,7 @@ public struct BundleStreamWriter {
 
     /// Closes the Bundle and returns the remaining bytes.
     public mutating func finish() -> [UInt8] {
-        json.endArray()
+        if entryCount > 0 { json.endArray() }
         json.endObject()
         var bytes = json.takeBytes()
         bytes.append(0x0A)

@@ -1,6 +1,7 @@
 """Every FHIR JSON file of the shared corpus through `convert`: R4 files give observations
 (validated as FHIR R4), STU3 / DSTU2 files a clear version error, never a crash."""
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,9 @@ def test_synthea_bundle_gives_liver_labs_in_canonical_units(tacebridge, tmp_path
         assert src["valueQuantity"]["unit"] == "g/dL"
         assert out_obs["valueQuantity"]["code"] == "g/L"
         assert out_obs["valueQuantity"]["value"] == pytest.approx(src["valueQuantity"]["value"] * 10)
-        assert out_obs["effectiveDateTime"] == src["effectiveDateTime"]
+        # Same instant and offset (+00:00 is written as Z).
+        assert datetime.fromisoformat(out_obs["effectiveDateTime"].replace("Z", "+00:00")) == \
+            datetime.fromisoformat(src["effectiveDateTime"])
     for o in by_concept.get("bilirubin-total", []):
         assert o["valueQuantity"]["code"] == "umol/L"
 
