@@ -1,5 +1,17 @@
 /// A parsed, validated JSON document: the input bytes plus a flat node tape.
 /// Values are decoded lazily through `root` and the `JSONValue` views.
+///
+/// ```swift
+/// let doc = try JSONDocument.parse(lineBytes)            // throws(JSONParseError)
+/// guard doc.root["resourceType"]?.stringEquals("Observation") == true else { ... }
+/// let code = doc.root["code"]?["coding"]?[0]?["code"]?.string
+/// let text = doc.root["valueQuantity"]?["value"]?.numberText   // "4.10" as written
+/// for (key, value) in doc.root.memberNodes where key.stringEquals("component") { ... }
+/// ```
+///
+/// Parsing never recurses and never traps on input: every problem is a
+/// `JSONParseError` with a reason and a line/column. Parsed documents are
+/// immutable and `Sendable`; `JSONValue`s keep the document storage alive.
 public struct JSONDocument: Sendable {
     let storage: JSONStorage
     /// Offset just after the parsed value (before any trailing whitespace).

@@ -196,7 +196,8 @@ public struct JSONElements: Collection, Sendable {
     public var underestimatedCount: Int { count }
 
     public func index(after i: JSONChildIndex) -> JSONChildIndex {
-        JSONChildIndex(node: Int(storage.nodes[i.node].next))
+        precondition(i.node >= first && i.node < stop, "JSONElements index out of range")
+        return JSONChildIndex(node: Int(storage.nodes[i.node].next))
     }
 
     public subscript(position: JSONChildIndex) -> JSONValue {
@@ -219,7 +220,8 @@ public struct JSONMemberNodes: Collection, Sendable {
     public var underestimatedCount: Int { count }
 
     public func index(after i: JSONChildIndex) -> JSONChildIndex {
-        JSONChildIndex(node: Int(storage.nodes[i.node + 1].next))
+        precondition(i.node >= first && i.node < stop, "JSONMemberNodes index out of range")
+        return JSONChildIndex(node: Int(storage.nodes[i.node + 1].next))
     }
 
     public subscript(position: JSONChildIndex) -> (key: JSONValue, value: JSONValue) {

@@ -25,7 +25,7 @@ struct Parser {
         self.end = count
         self.limits = limits
         // A compact FHIR resource has roughly one node per 8-12 bytes.
-        self.tape = TapeBuilder(estimatedNodes: min(count / 8 + 16, 1 << 20))
+        self.tape = TapeBuilder(estimatedNodes: min(count / 8 + 16, 1 << 24))
         self.frames = []
         self.frames.reserveCapacity(min(max(limits.maxDepth, 0), 32))
     }

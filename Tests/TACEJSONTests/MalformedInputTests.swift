@@ -193,6 +193,11 @@ struct MalformedInputTests {
         expectFailure(input, .tooDeep(limit: 256), at: 256)
     }
 
+    @Test func tenThousandDeepObjectsAreTooDeep() {
+        let input = Array(String(repeating: "{\"a\":", count: 10_000).utf8)
+        expectFailure(input, .tooDeep(limit: 256), at: 256 * 5)
+    }
+
     @Test func millionDeepObjectsAreTooDeepAndFast() {
         var input: [UInt8] = []
         input.reserveCapacity(5_000_001)

@@ -8,6 +8,14 @@ import Darwin
 
 @Suite("Reading valid documents")
 struct ValidDocumentTests {
+    @Test func defaultLimitsAreDocumented() {
+        let limits = JSONLimits.default
+        #expect(limits.maxDepth == 256)
+        #expect(limits.maxStringBytes == 64 << 20)
+        #expect(limits.maxNumberDigits == 64)
+        #expect(JSONLimits() == limits)
+    }
+
     @Test func readsEveryKindOfScalarAsRoot() throws {
         #expect(try parse("\"x\"").root.string == "x")
         #expect(try parse("12").root.int == 12)
