@@ -11,20 +11,19 @@ public enum Pipeline {
     /// streaming: memory stays flat however large the NDJSON input.
     public static func convert(_ options: RunOptions) throws(TACEBridgeError) -> RunSummary {
         let started = wallClock()
+        try refuseDuplicatePaths(options.files)
         let sink = try OutputSink(path: options.output)
         var summary = RunSummary()
         do {
-            var bundle = BundleStreamWriter(type: options.bundleType, timestamp: options.now, pretty: options.pretty)
+            // Entry ids come from each observation's source position: unique by construction, so no set of
+            // written ids is kept and memory stays flat however large the input (duplicate paths are refused).
+            var bundle = BundleStreamWriter(type: options.bundleType, timestamp: options.now, pretty: options.pretty, deduplicates: false)
             let reader = InputReader(fhir: FHIRReader(mappings: options.mappings, invalidPolicy: options.invalidPolicy),
                                      progress: ProgressReporter(enabled: options.progress))
             var output = FHIRReadOutput()
             for path in options.files {
                 try reader.read(path: path, into: &output) { (out: inout FHIRReadOutput) throws(TACEBridgeError) in
-                    for o in out.observations {
-                        bundle.entry(fullUrl: NormalizedResourceWriter.fullUrl(of: o), request: NormalizedResourceWriter.request(for: o)) { json in
-                            NormalizedResourceWriter.write(o, into: &json)
-                        }
-                    }
+                    for o in out.observations { NormalizedResourceWriter.entry(o, into: &bundle) }
                     out.observations.removeAll(keepingCapacity: true)
                     try sink.write(bundle.takeBytes())
                 }
@@ -45,6 +44,7 @@ public enum Pipeline {
     /// Reads every input, groups observations by patient, scores each patient and writes the results.
     public static func score(_ options: RunOptions, incompleteHandler: (AssessmentWriter.Incomplete) -> Void = { _ in }) throws(TACEBridgeError) -> RunSummary {
         let started = wallClock()
+        try refuseDuplicatePaths(options.files)
         var summary = RunSummary()
         let reader = InputReader(fhir: FHIRReader(mappings: options.mappings, invalidPolicy: options.invalidPolicy),
                                  progress: ProgressReporter(enabled: options.progress))
@@ -52,7 +52,8 @@ public enum Pipeline {
         var groups = PatientGroups()
         for path in options.files {
             try reader.read(path: path, into: &output) { (out: inout FHIRReadOutput) throws(TACEBridgeError) in
-                for o in out.observations { groups.add(o) }
+                // Only what a score reads is kept in memory (the rest was mapped and counted, and is not needed).
+                for o in out.observations where ScoringInputs.concepts.contains(o.concept) { groups.add(o) }
                 out.observations.removeAll(keepingCapacity: true)
             }
         }
@@ -97,6 +98,15 @@ public enum Pipeline {
         summary.seconds = wallClock() - started
         return summary
     }
+}
+
+/// The same file given twice would read every record twice.
+func refuseDuplicatePaths(_ files: [String]) throws(TACEBridgeError) {
+    var seen = Set<String>()
+    for f in files where f != "-" {
+        guard seen.insert(f).inserted else { throw TACEBridgeError(.usage, "\(f): given more than once") }
+    }
+    if files.filter({ $0 == "-" }).count > 1 { throw TACEBridgeError(.usage, "standard input ('-') given more than once") }
 }
 
 /// Observations grouped by patient, in order of first appearance.

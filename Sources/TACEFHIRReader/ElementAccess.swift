@@ -54,7 +54,11 @@ extension ReadContext {
     /// The patient a resource is about, resolved through the Bundle where possible.
     /// Returns `nil` when there is no subject or it cannot be resolved to something stable.
     func subjectIdentity(_ resource: JSONValue, path: String, bundle: BundleIndex?) throws -> PatientIdentity? {
-        guard let subject = resource["subject"] ?? resource["patient"], !subject.isNull else { return nil }
+        try subjectIdentity(reference: resource["subject"] ?? resource["patient"], path: path, bundle: bundle)
+    }
+
+    func subjectIdentity(reference subjectValue: JSONValue?, path: String, bundle: BundleIndex?) throws -> PatientIdentity? {
+        guard let subject = subjectValue, !subject.isNull else { return nil }
         guard subject.kind == .object else { throw InvalidElement(path + ".subject", "must be a Reference object") }
         var identifiers: [PatientIdentifier] = []
         if let identifier = subject["identifier"], let value = identifier["value"]?.string {
@@ -75,6 +79,9 @@ extension ReadContext {
             }
             return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
         }
+        if bundle == nil, isPlainRelativeReference(reference) {
+            return PatientIdentity(reference: reference, identifiers: identifiers)  // `Patient/123`: the common case
+        }
         if reference.hasPrefix("urn:uuid:") || reference.hasPrefix("urn:oid:") || reference.hasPrefix("#") {
             // Points into a Bundle we do not have: not stable outside it.
             return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
@@ -94,15 +101,20 @@ extension ReadContext {
 
     /// `<element>DateTime`, `<element>Instant`, or `<element>Period.start` (else `.end`).
     func effectiveTime(_ resource: JSONValue, path: String, element: String) throws -> ClinicalTime? {
-        for suffix in ["DateTime", "Instant"] {
-            if let text = try optionalString(resource, element + suffix, path: path) {
-                guard let t = ClinicalTime(fhir: text) else {
-                    throw InvalidElement(path + "." + element + suffix, "is not a valid FHIR \(suffix == "Instant" ? "instant" : "dateTime")")
-                }
-                return t
+        try effectiveTime(dateTime: resource[element + "DateTime"], instant: resource[element + "Instant"],
+                          period: resource[element + "Period"], path: path, element: element)
+    }
+
+    /// `<element>DateTime`, `<element>Instant`, or `<element>Period.start` (else `.end`).
+    func effectiveTime(dateTime: JSONValue?, instant: JSONValue?, period: JSONValue?, path: String, element: String) throws -> ClinicalTime? {
+        for (value, suffix) in [(dateTime, "DateTime"), (instant, "Instant")] {
+            guard let value, !value.isNull else { continue }
+            guard let text = value.string, let t = ClinicalTime(fhir: text) else {
+                throw InvalidElement(path + "." + element + suffix, "is not a valid FHIR \(suffix == "Instant" ? "instant" : "dateTime")")
             }
+            return t
         }
-        if let period = resource[element + "Period"] {
+        if let period, !period.isNull {
             guard period.kind == .object else { throw InvalidElement(path + "." + element + "Period", "must be a Period object") }
             for end in ["start", "end"] {
                 if let text = try optionalString(period, end, path: path + "." + element + "Period") {
@@ -117,13 +129,17 @@ extension ReadContext {
     }
 
     func provenance(_ resource: JSONValue, type: String, path: String) -> SourceProvenance {
-        let id = resource["id"]?.string
+        provenance(id: resource["id"], identifier: resource["identifier"], meta: resource["meta"], type: type, path: path)
+    }
+
+    func provenance(id idValue: JSONValue?, identifier identifiers: JSONValue?, meta: JSONValue?, type: String, path: String) -> SourceProvenance {
+        let id = idValue?.string
         let reference = id.map { type + "/" + $0 }
         var key = reference ?? (file + "#" + path)
-        if let identifier = resource["identifier"]?[0], let value = identifier["value"]?.string {
+        if let identifier = identifiers?[0], let value = identifier["value"]?.string {
             key = "identifier:" + (identifier["system"]?.string ?? "") + "|" + value
         }
-        if let version = resource["meta"]?["versionId"]?.string { key += "/_history/" + version }
+        if let version = meta?["versionId"]?.string { key += "/_history/" + version }
         return SourceProvenance(file: file, format: format, resourceReference: reference, location: path, recordKey: key)
     }
 
@@ -136,4 +152,13 @@ extension ReadContext {
 func elements(of value: JSONValue?) -> [JSONValue] {
     guard let value, value.kind == .array else { return [] }
     return Array(value.elements)
+}
+
+/// `Type/id` with no scheme and exactly one slash.
+func isPlainRelativeReference(_ reference: String) -> Bool {
+    var slashes = 0
+    for b in reference.utf8 {
+        if b == 0x2F { slashes += 1 } else if b == 0x3A || b == 0x23 { return false }
+    }
+    return slashes == 1 && reference.utf8.first != 0x2F && reference.utf8.last != 0x2F
 }

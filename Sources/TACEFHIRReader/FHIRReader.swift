@@ -80,7 +80,7 @@ struct ReadContext {
     mutating func readResource(_ resource: JSONValue, type: String, path: String, inherited: InheritedContext?,
                                bundle: BundleIndex?, depth: Int, into out: inout FHIRReadOutput) throws(FHIRReadError) {
         out.report.resourcesByType[type, default: 0] += 1
-        if let marker = FHIRVersionMarkers.detect(type: type, resource: resource) {
+        if type != "Observation", let marker = FHIRVersionMarkers.detect(type: type, resource: resource) {
             throw FHIRReadError(kind: .unsupportedVersion(marker.version), file: file, location: path + "." + marker.element,
                                 reason: "FHIR \(marker.version) content: \(marker.why). TACEBridge reads FHIR R4 (4.0.1) only; convert the file to R4 first")
         }

@@ -44,9 +44,12 @@ enum FHIRVersionMarkers {
                why: "Bundle.base is DSTU1/DSTU2", shape: .present),
     ]
 
+    static let markersByType: [String: [Marker]] = Dictionary(grouping: markers, by: \.resourceType)
+
     /// The first marker found in `resource` of type `type`, if any.
     static func detect(type: String, resource: JSONValue) -> Marker? {
-        for m in markers where m.resourceType == type {
+        guard let candidates = markersByType[type] else { return nil }
+        for m in candidates {
             guard let v = resource[m.element] else { continue }
             switch m.shape {
             case .present: return m

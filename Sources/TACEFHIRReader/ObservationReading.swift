@@ -3,41 +3,77 @@ import TACEMappings
 import TACEModel
 
 extension ReadContext {
+    /// Members of an Observation read on the hot path, found in one pass (see `JSONKeySet`).
+    enum ObservationKey: Int, CaseIterable {
+        case status, code, component, subject, effectiveDateTime, effectiveInstant, effectivePeriod, issued, note,
+             dataAbsentReason, id, identifier, meta, comments, comment, context, category,
+             valueQuantity, valueCodeableConcept, valueString, valueInteger, valueBoolean, valueRange, valueRatio,
+             valueSampledData, valueTime, valueDateTime, valuePeriod
+        static let names = allCases.map { "\($0)" }
+        static let set = JSONKeySet(names)
+        static let firstValueKey = ObservationKey.valueQuantity.rawValue
+    }
+
     mutating func readObservation(_ resource: JSONValue, path: String, inherited: InheritedContext?, bundle: BundleIndex?,
                                   into out: inout FHIRReadOutput) throws {
-        let statusText = try requiredString(resource, "status", path: "")
+        let f = resource.values(for: ObservationKey.set)
+        func field(_ k: ObservationKey) -> JSONValue? { f[k.rawValue] }
+        // Earlier FHIR versions (checked here for Observations, in one pass with the rest).
+        if field(.comments) != nil || field(.comment) != nil || field(.context) != nil || field(.category)?.kind == .object,
+           let marker = FHIRVersionMarkers.detect(type: "Observation", resource: resource) {
+            throw FHIRReadError(kind: .unsupportedVersion(marker.version), file: file, location: path + "." + marker.element,
+                                reason: "FHIR \(marker.version) content: \(marker.why). TACEBridge reads FHIR R4 (4.0.1) only; convert the file to R4 first")
+        }
+        guard let statusValue = field(.status) else { throw InvalidElement(".status", "is required") }
+        guard let statusText = statusValue.string else { throw InvalidElement(".status", "must be a string") }
         guard let status = ObservationStatus(rawValue: statusText) else {
             throw InvalidElement(".status", "'\(statusText)' is not an Observation status code")
         }
         if status == .cancelled || status == .enteredInError {
             return skip(&out, path, "Observation", .excludedStatus, "status \(status.rawValue)")
         }
-        let top = try mappedCoding(resource["code"], path: ".code")
-        let components = try array(resource, "component")
-        if top == nil && components.isEmpty {
-            return skip(&out, path, "Observation", .unmappedCode, try codingList(resource["code"]))
+        let top = try mappedCoding(field(.code), path: ".code")
+        var components: [JSONValue] = []
+        if let c = field(.component), !c.isNull {
+            guard c.kind == .array else { throw InvalidElement(".component", "must be an array") }
+            components = Array(c.elements)
         }
-        var subject = try subjectIdentity(resource, path: "", bundle: bundle)
+        if top == nil && components.isEmpty {
+            return skip(&out, path, "Observation", .unmappedCode, try codingList(field(.code)))
+        }
+        var subject = try subjectIdentity(reference: field(.subject), path: "", bundle: bundle)
         if subject == nil { subject = inherited?.subject }
         guard let patient = subject else {
             return skip(&out, path, "Observation", .noSubject, "subject missing or not resolvable")
         }
-        var effective = try effectiveTime(resource, path: "", element: "effective")
-        if effective == nil, let issued = try optionalString(resource, "issued", path: "") {
-            guard let t = ClinicalTime(fhir: issued) else { throw InvalidElement(".issued", "is not a FHIR instant") }
+        var effective = try effectiveTime(dateTime: field(.effectiveDateTime), instant: field(.effectiveInstant),
+                                          period: field(.effectivePeriod), path: "", element: "effective")
+        if effective == nil, let issuedValue = field(.issued), !issuedValue.isNull {
+            guard let issued = issuedValue.string, let t = ClinicalTime(fhir: issued) else {
+                throw InvalidElement(".issued", "is not a FHIR instant")
+            }
             effective = t
         }
         if effective == nil { effective = inherited?.effective }
-        let notes = try array(resource, "note").compactMap { $0["text"]?.string }
-        let source = provenance(resource, type: "Observation", path: path)
+        var topValue: (key: String, value: JSONValue)? = nil
+        for k in ObservationKey.firstValueKey..<ObservationKey.allCases.count {
+            if let v = f[k] { topValue = (ObservationKey.names[k], v); break }
+        }
+        var notes: [String] = []
+        if let n = field(.note), !n.isNull {
+            guard n.kind == .array else { throw InvalidElement(".note", "must be an array") }
+            notes = n.elements.compactMap { $0["text"]?.string }
+        }
+        let source = provenance(id: field(.id), identifier: field(.identifier), meta: field(.meta), type: "Observation", path: path)
 
         var produced = 0
         var topSkip: (SkipKind, String)? = nil
+        let resourceHasValue = topValue != nil
         if let (concept, coding) = top {
-            if resource["dataAbsentReason"] != nil, !hasValue(resource) {
+            if field(.dataAbsentReason) != nil, !resourceHasValue {
                 if components.isEmpty { return skip(&out, path, "Observation", .dataAbsent, "dataAbsentReason for \(concept.rawValue)") }
-            } else if hasValue(resource) {
-                switch try value(of: resource, concept: concept, coding: coding, path: "") {
+            } else if resourceHasValue {
+                switch try value(of: resource, concept: concept, coding: coding, path: "", found: topValue) {
                 case .success(let (v, original, conversion)):
                     out.observations.append(TypedObservation(
                         patient: patient, concept: concept, value: v, effective: effective, status: status,
@@ -82,7 +118,7 @@ extension ReadContext {
         if let (kind, detail) = topSkip { skip(&out, path, "Observation", kind, detail) }
         if top == nil && produced == 0 {
             // Nothing in the resource was usable: one item for the resource, naming every code tried.
-            var codes = try codingList(resource["code"])
+            var codes = try codingList(field(.code))
             for (i, _, detail) in componentSkips { codes += "; component[\(i)]: \(detail)" }
             return skip(&out, path, "Observation", componentSkips.first?.1 ?? .unmappedCode, codes)
         }
@@ -93,13 +129,16 @@ extension ReadContext {
         }
     }
 
-    func hasValue(_ element: JSONValue) -> Bool {
-        for key in ReadContext.valueKeys where element[key] != nil { return true }
-        return false
-    }
+    func hasValue(_ element: JSONValue) -> Bool { valueElement(element) != nil }
 
-    static let valueKeys = ["valueQuantity", "valueCodeableConcept", "valueString", "valueInteger", "valueBoolean",
-                            "valueRange", "valueRatio", "valueSampledData", "valueTime", "valueDateTime", "valuePeriod"]
+    /// The `value[x]` member of an observation or component, found in one pass over its members.
+    func valueElement(_ element: JSONValue) -> (key: String, value: JSONValue)? {
+        for (k, v) in element.memberNodes where k.stringHasPrefix("value") {
+            guard let name = k.string, name.utf8.count > 5 else { continue }
+            return (name, v)
+        }
+        return nil
+    }
 
     struct ValueProblem: Error {
         var kind: SkipKind
@@ -107,14 +146,18 @@ extension ReadContext {
     }
 
     /// Reads value[x] of an observation or component and maps it to the concept's canonical form.
-    func value(of element: JSONValue, concept: Concept, coding: OriginalCoding, path: String) throws
+    func value(of element: JSONValue, concept: Concept, coding: OriginalCoding, path: String,
+               found given: (key: String, value: JSONValue)?? = nil) throws
         -> Result<(ObservationValue, OriginalCoding, AppliedConversion?), ValueProblem> {
         var original = coding
+        let found = given ?? valueElement(element)
+        let valueKey = found?.key ?? "none"
+        func member(_ name: String) -> JSONValue? { found?.key == name ? found?.value : nil }
         switch concept.valueKind {
         case .event:
             return .failure(ValueProblem(kind: .unsupportedValueType, detail: "\(concept.rawValue) is an event, not an observation value"))
         case .coded:
-            if let cc = element["valueCodeableConcept"] {
+            if let cc = member("valueCodeableConcept") {
                 guard cc.kind == .object else { throw InvalidElement(path + ".valueCodeableConcept", "must be an object") }
                 var tried: [String] = []
                 for (i, c) in try array(cc, "coding").enumerated() {
@@ -129,12 +172,12 @@ extension ReadContext {
                 return .failure(ValueProblem(kind: .unmappedValue,
                                              detail: "\(concept.rawValue): no values.csv row for " + (tried.isEmpty ? "a CodeableConcept without codings" : tried.joined(separator: ", "))))
             }
-            return .failure(ValueProblem(kind: .unsupportedValueType, detail: "\(concept.rawValue) needs valueCodeableConcept, found \(presentValueKey(element) ?? "none")"))
+            return .failure(ValueProblem(kind: .unsupportedValueType, detail: "\(concept.rawValue) needs valueCodeableConcept, found \(valueKey)"))
         case .quantity(let canonical):
-            if let q = element["valueQuantity"] {
+            if let q = member("valueQuantity") {
                 return try quantity(q, concept: concept, canonical: canonical, coding: original, path: path + ".valueQuantity")
             }
-            if let s = element["valueString"] {
+            if let s = member("valueString") {
                 guard let text = s.string else { throw InvalidElement(path + ".valueString", "must be a string") }
                 guard let parsed = CensoredNumber.parse(text) else {
                     return .failure(ValueProblem(kind: .nonNumericValue, detail: "\(concept.rawValue): valueString is not a number with optional comparator"))
@@ -156,7 +199,7 @@ extension ReadContext {
                 }
                 return convert(parsed.value, comparator: parsed.comparator, unit: resolved.unit, concept: concept, canonical: canonical, original: original)
             }
-            if let i = element["valueInteger"] {
+            if let i = member("valueInteger") {
                 guard let n = i.int else { throw InvalidElement(path + ".valueInteger", "must be an integer") }
                 original.valueText = String(n)
                 let unit = canonical == .count ? canonical : mappings.defaultUnit(system: coding.system, code: coding.code)
@@ -165,12 +208,8 @@ extension ReadContext {
                 }
                 return convert(Double(n), comparator: .equal, unit: u, concept: concept, canonical: canonical, original: original)
             }
-            return .failure(ValueProblem(kind: .unsupportedValueType, detail: "\(concept.rawValue) needs a quantity, found \(presentValueKey(element) ?? "none")"))
+            return .failure(ValueProblem(kind: .unsupportedValueType, detail: "\(concept.rawValue) needs a quantity, found \(valueKey)"))
         }
-    }
-
-    func presentValueKey(_ element: JSONValue) -> String? {
-        ReadContext.valueKeys.first { element[$0] != nil }
     }
 
     func quantity(_ q: JSONValue, concept: Concept, canonical: UCUMUnit, coding: OriginalCoding, path: String) throws

@@ -59,9 +59,7 @@ public struct AssessmentWriter {
                 ref = external
             } else {
                 ref = NormalizedResourceWriter.fullUrl(of: o)
-                bundle.entry(fullUrl: ref, request: NormalizedResourceWriter.request(for: o)) { json in
-                    NormalizedResourceWriter.write(o, into: &json)
-                }
+                NormalizedResourceWriter.entry(o, into: &bundle)
             }
             if seen.insert(ref).inserted { inputRefs.append(ref) }
         }
@@ -69,7 +67,7 @@ public struct AssessmentWriter {
         guard a.ptace.isComplete, let total = a.ptace.total, let grade = a.ptace.grade else {
             let message = incompleteMessage(a)
             if bundle.type == .collection {
-                bundle.entry(fullUrl: "urn:uuid:" + StableID.uuid(key + ["operation-outcome"]), request: nil) { json in
+                bundle.entry(id: StableID(key + ["operation-outcome"]), request: nil) { json in
                     writeOperationOutcome(message: message + " Patient: " + (a.patient.reference ?? "identified by business identifier")
                                           + ". Index date \(a.ptace.index.time.fhirDateTime). " + a.ptace.rationale, into: &json)
                 }
@@ -78,23 +76,26 @@ public struct AssessmentWriter {
             return Incomplete(ordinal: a.ordinal, message: message)
         }
 
-        let scoreId = "ptace-" + StableID.hex(key + ["score"])
-        let scoreUrl = "urn:uuid:" + StableID.uuid(key + ["score"])
-        bundle.entry(fullUrl: scoreUrl, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.scoreObservationIdentifier, identifierValue: scoreId)) { json in
+        let scoreKey = StableID(key + ["score"])
+        let scoreId = "ptace-" + scoreKey.hex
+        let scoreUrl = scoreKey.urnUUID
+        bundle.entry(id: scoreKey, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.scoreObservationIdentifier, identifierValue: scoreId)) { json in
             writeScoreObservation(a, total: total, grade: grade, identifier: scoreId, derivedFrom: inputRefs, into: &json)
         }
         var targets = [scoreUrl]
         targets += writeSupportingScores(a, key: key, to: &bundle, refs: &inputRefs)
 
-        let riskId = "ptace-" + StableID.hex(key + ["risk"])
-        let riskUrl = "urn:uuid:" + StableID.uuid(key + ["risk"])
-        bundle.entry(fullUrl: riskUrl, request: .conditionalCreate(type: "RiskAssessment", identifierSystem: TACECodeSystems.riskAssessmentIdentifier, identifierValue: riskId)) { json in
+        let riskKey = StableID(key + ["risk"])
+        let riskId = "ptace-" + riskKey.hex
+        let riskUrl = riskKey.urnUUID
+        bundle.entry(id: riskKey, request: .conditionalCreate(type: "RiskAssessment", identifierSystem: TACECodeSystems.riskAssessmentIdentifier, identifierValue: riskId)) { json in
             writeRiskAssessment(a, grade: grade, identifier: riskId, basis: [scoreUrl] + inputRefs, into: &json)
         }
         targets.insert(riskUrl, at: 0)
 
-        let provenanceId = "tacebridge-" + StableID.hex(key + ["provenance"])
-        bundle.entry(fullUrl: "urn:uuid:" + StableID.uuid(key + ["provenance"]), request: .put(type: "Provenance", id: provenanceId)) { json in
+        let provenanceKey = StableID(key + ["provenance"])
+        let provenanceId = "tacebridge-" + provenanceKey.hex
+        bundle.entry(id: provenanceKey, request: .put(type: "Provenance", id: provenanceId)) { json in
             writeProvenance(targets: targets, sources: inputRefs, into: &json)
         }
         return nil
@@ -138,10 +139,11 @@ public struct AssessmentWriter {
     func writeSupportingScores(_ a: PatientAssessment, key: [String], to bundle: inout BundleStreamWriter, refs: inout [String]) -> [String] {
         var urls: [String] = []
         if let albi = a.ptace.albi {
-            let id = "albi-" + StableID.hex(key + ["albi"])
-            let url = "urn:uuid:" + StableID.uuid(key + ["albi"])
+            let albiKey = StableID(key + ["albi"])
+            let id = "albi-" + albiKey.hex
+            let url = albiKey.urnUUID
             let inputs = a.ptace.evidence.filter { $0.concept == .bilirubinTotal || $0.concept == .albumin }
-            bundle.entry(fullUrl: url, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.derivedObservationIdentifier, identifierValue: id)) { json in
+            bundle.entry(id: albiKey, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.derivedObservationIdentifier, identifierValue: id)) { json in
                 json.beginObject()
                 json.key("resourceType"); json.string("Observation")
                 FHIRValues.identifier(&json, system: TACECodeSystems.derivedObservationIdentifier, value: id)
@@ -167,9 +169,10 @@ public struct AssessmentWriter {
         }
         if let result = a.childPugh.result {
             let cp = a.childPugh
-            let id = "child-pugh-" + StableID.hex(key + ["child-pugh"])
-            let url = "urn:uuid:" + StableID.uuid(key + ["child-pugh"])
-            bundle.entry(fullUrl: url, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.derivedObservationIdentifier, identifierValue: id)) { json in
+            let cpKey = StableID(key + ["child-pugh"])
+            let id = "child-pugh-" + cpKey.hex
+            let url = cpKey.urnUUID
+            bundle.entry(id: cpKey, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.derivedObservationIdentifier, identifierValue: id)) { json in
                 json.beginObject()
                 json.key("resourceType"); json.string("Observation")
                 FHIRValues.identifier(&json, system: TACECodeSystems.derivedObservationIdentifier, value: id)

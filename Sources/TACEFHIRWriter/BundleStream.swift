@@ -21,11 +21,17 @@ public enum EntryRequest: Sendable {
 public struct BundleStreamWriter {
     public let type: OutputBundleType
     private(set) var json: JSONWriter
-    private var fullUrls = Set<String>()
+    /// Ids already written: fullUrls must be unique in a Bundle (bdl-7). 16 bytes per entry.
+    private var written = Set<UInt128>()
     public private(set) var entryCount = 0
 
-    public init(type: OutputBundleType, timestamp: ClinicalTime, pretty: Bool = true) {
+    /// Whether to skip an entry whose id was already written. Writers whose ids are unique by
+    /// construction (convert) turn it off so memory does not grow with the number of entries.
+    public let deduplicates: Bool
+
+    public init(type: OutputBundleType, timestamp: ClinicalTime, pretty: Bool = true, deduplicates: Bool = true) {
         self.type = type
+        self.deduplicates = deduplicates
         json = JSONWriter(pretty: pretty)
         json.beginObject()
         json.key("resourceType"); json.string("Bundle")
@@ -33,12 +39,13 @@ public struct BundleStreamWriter {
         json.key("timestamp"); json.string(timestamp.fhirDateTime)
     }
 
-    /// Whether an entry with this fullUrl was already written (fullUrls must be unique, bdl-7).
-    public func contains(fullUrl: String) -> Bool { fullUrls.contains(fullUrl) }
+    /// Whether an entry with this id was already written.
+    public func contains(_ id: StableID) -> Bool { written.contains(id.value) }
 
-    /// Appends one entry; `request` is used only in transaction Bundles.
-    public mutating func entry(fullUrl: String, request: EntryRequest?, resource: (inout JSONWriter) -> Void) {
-        guard fullUrls.insert(fullUrl).inserted else { return }
+    /// Appends one entry with fullUrl `urn:uuid:<id>`, once per id; `request` is used only in transaction Bundles.
+    public mutating func entry(id: StableID, request: EntryRequest?, resource: (inout JSONWriter) -> Void) {
+        if deduplicates { guard written.insert(id.value).inserted else { return } }
+        let fullUrl = id.urnUUID
         if entryCount == 0 { json.key("entry"); json.beginArray() }  // FHIR JSON forbids an empty array
         entryCount += 1
         json.beginObject()

@@ -18,30 +18,41 @@ public enum NormalizedResourceWriter {
         }
     }
 
-    /// Deterministic identifier value of the normalized resource (same source record ⇒ same value).
-    public static func identifierValue(of o: TypedObservation) -> String {
-        StableID.hex([o.source.recordKey, o.concept.rawValue])
+    /// Deterministic business identifier of the normalized resource: the same source record and concept
+    /// give the same value in every run and from every file (conditional creates are idempotent).
+    public static func id(of o: TypedObservation) -> StableID {
+        StableID([o.source.recordKey, o.concept.rawValue])
     }
 
-    public static func fullUrl(of o: TypedObservation) -> String {
-        "urn:uuid:" + StableID.uuid([o.source.recordKey, o.concept.rawValue])
+    /// The entry's fullUrl id: the position the observation was read from (file, location, concept), so it is
+    /// unique within a run by construction and no set of written ids has to be kept (memory stays flat).
+    public static func entryID(of o: TypedObservation) -> StableID {
+        StableID([o.source.file, o.source.location, o.concept.rawValue])
     }
 
-    public static func request(for o: TypedObservation) -> EntryRequest {
+    public static func fullUrl(of o: TypedObservation) -> String { entryID(of: o).urnUUID }
+
+    public static func request(for o: TypedObservation, id: StableID) -> EntryRequest {
         .conditionalCreate(type: resourceType(of: o), identifierSystem: TACECodeSystems.normalizedObservationIdentifier,
-                           identifierValue: identifierValue(of: o))
+                           identifierValue: id.hex)
+    }
+
+    /// Writes the observation as one Bundle entry.
+    public static func entry(_ o: TypedObservation, into bundle: inout BundleStreamWriter) {
+        let id = id(of: o)
+        bundle.entry(id: entryID(of: o), request: request(for: o, id: id)) { json in write(o, id: id, into: &json) }
     }
 
     /// A reference to the input as it can be resolved outside this run: the source resource if it had an id,
     /// otherwise `nil` (callers then include the normalized resource and reference its fullUrl).
     public static func externalReference(of o: TypedObservation) -> String? { o.source.resourceReference }
 
-    public static func write(_ o: TypedObservation, into json: inout JSONWriter) {
+    public static func write(_ o: TypedObservation, id: StableID, into json: inout JSONWriter) {
         let type = resourceType(of: o)
         json.beginObject()
         json.key("resourceType"); json.string(type)
         writeExtensions(o, into: &json)
-        FHIRValues.identifier(&json, system: TACECodeSystems.normalizedObservationIdentifier, value: identifierValue(of: o))
+        FHIRValues.identifier(&json, system: TACECodeSystems.normalizedObservationIdentifier, value: id.hex)
         switch type {
         case "Procedure":
             json.key("status"); json.string("completed")

@@ -134,6 +134,23 @@ public struct JSONValue: Sendable {
         }
     }
 
+    /// True iff this is a string whose decoded value starts with `prefix` (no allocation for escape-free strings).
+    public func stringHasPrefix(_ prefix: String) -> Bool {
+        let n = node
+        guard n.tag == Node.string else { return false }
+        if n.flag { return string?.hasPrefix(prefix) ?? false }
+        var prefix = prefix
+        return prefix.withUTF8 { target in
+            storage.bytes.withUnsafeBufferPointer { bytes in
+                let start = Int(n.start) + 1
+                let rawLength = Int(n.end) - 1 - start
+                guard target.count <= rawLength else { return false }
+                guard let source = bytes.baseAddress, let other = target.baseAddress else { return target.isEmpty }
+                return bytesEqual(source + start, other, target.count)
+            }
+        }
+    }
+
     /// The number as the nearest Double; nil if not a number or if it overflows
     /// to infinity (e.g. `1e400`). Underflow gives 0.
     public var double: Double? {

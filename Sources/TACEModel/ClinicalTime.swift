@@ -153,30 +153,36 @@ public enum ClinicalTimeFormat {
         var secs = local - Double(days) * 86_400
         if secs >= 86_400 { days += 1; secs -= 86_400 }
         let (y, m, d) = civilFromDays(days)
-        func p(_ v: Int, _ w: Int) -> String {
-            let s = String(v)
-            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
-        }
-        switch t.precision {
-        case .year: return p(y, 4)
-        case .month: return "\(p(y, 4))-\(p(m, 2))"
-        case .day: return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))"
-        default: break
-        }
         let whole = Int(secs.rounded(.down))
-        var text = "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(whole / 3600, 2)):\(p((whole / 60) % 60, 2)):\(p(whole % 60, 2))"
-        if t.precision == .fraction {
-            let millis = Int(((secs - Double(whole)) * 1000).rounded())
-            if millis > 0 && millis < 1000 { text += "." + p(millis, 3) }
-        }
-        if let o = t.utcOffsetSeconds {
-            if o == 0 { text += "Z" } else {
-                let a = abs(o)
-                text += (o < 0 ? "-" : "+") + p(a / 3600, 2) + ":" + p((a / 60) % 60, 2)
+        var millis = t.precision == .fraction ? Int(((secs - Double(whole)) * 1000).rounded()) : 0
+        if millis >= 1000 { millis = 999 }
+        return String(unsafeUninitializedCapacity: 32) { out in
+            var j = 0
+            func put(_ v: Int, _ width: Int) {
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                var value = v
+                if value >= divisor * 10 { value %= divisor * 10 }  // years beyond 9999 are not FHIR dates
+                while divisor > 0 {
+                    out[j] = UInt8(48 + (value / divisor) % 10)
+                    j += 1
+                    divisor /= 10
+                }
             }
-        } else {
-            text += "Z"
+            func ch(_ c: UInt8) { out[j] = c; j += 1 }
+            put(max(y, 0), 4)
+            if t.precision >= .month { ch(0x2D); put(m, 2) }
+            if t.precision >= .day { ch(0x2D); put(d, 2) }
+            if t.precision >= .minute {
+                ch(0x54); put(whole / 3600, 2); ch(0x3A); put((whole / 60) % 60, 2); ch(0x3A); put(whole % 60, 2)
+                if millis > 0 { ch(0x2E); put(millis, 3) }
+                let o = t.utcOffsetSeconds ?? 0
+                if o == 0 { ch(0x5A) } else {
+                    let a = abs(o)
+                    ch(o < 0 ? 0x2D : 0x2B); put(a / 3600, 2); ch(0x3A); put((a / 60) % 60, 2)
+                }
+            }
+            return j
         }
-        return text
     }
 }

@@ -67,6 +67,10 @@ public struct AppliedConversion: Sendable, Hashable {
 }
 
 /// One clinical fact, normalised: the unit of exchange between readers, the scoring core and writers.
+///
+/// The fields scoring reads on every comparison (patient, concept, value, time, status) are stored
+/// inline; where the fact came from (original coding, conversion, source position, notes) lives in
+/// one shared immutable box, so copying an observation costs one reference count, not a dozen.
 public struct TypedObservation: Sendable, Hashable {
     public var patient: PatientIdentity
     public var concept: Concept
@@ -74,11 +78,28 @@ public struct TypedObservation: Sendable, Hashable {
     /// When the fact holds (FHIR `effective[x]`, OBX-14, CDA effectiveTime); `nil` if the source gave none.
     public var effective: ClinicalTime?
     public var status: ObservationStatus
-    public var original: OriginalCoding
-    public var conversion: AppliedConversion?
-    public var source: SourceProvenance
+    private var origin: Origin
+
+    /// The code and value as the source wrote them.
+    public var original: OriginalCoding {
+        get { origin.original }
+        set { origin = Origin(original: newValue, conversion: conversion, source: source, notes: notes) }
+    }
+    /// The unit conversion applied, if any.
+    public var conversion: AppliedConversion? {
+        get { origin.conversion }
+        set { origin = Origin(original: original, conversion: newValue, source: source, notes: notes) }
+    }
+    /// Where the fact was read.
+    public var source: SourceProvenance {
+        get { origin.source }
+        set { origin = Origin(original: original, conversion: conversion, source: newValue, notes: notes) }
+    }
     /// Free-text comments attached to the result (FHIR `note`, HL7 v2 NTE).
-    public var notes: [String]
+    public var notes: [String] {
+        get { origin.notes }
+        set { origin = Origin(original: original, conversion: conversion, source: source, notes: newValue) }
+    }
 
     public init(patient: PatientIdentity, concept: Concept, value: ObservationValue, effective: ClinicalTime?,
                 status: ObservationStatus, original: OriginalCoding, conversion: AppliedConversion? = nil,
@@ -88,9 +109,39 @@ public struct TypedObservation: Sendable, Hashable {
         self.value = value
         self.effective = effective
         self.status = status
-        self.original = original
-        self.conversion = conversion
-        self.source = source
-        self.notes = notes
+        self.origin = Origin(original: original, conversion: conversion, source: source, notes: notes)
+    }
+
+    public static func == (a: TypedObservation, b: TypedObservation) -> Bool {
+        a.patient == b.patient && a.concept == b.concept && a.value == b.value && a.effective == b.effective
+            && a.status == b.status && (a.origin === b.origin || a.origin.isEqual(to: b.origin))
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(patient)
+        h.combine(concept)
+        h.combine(value)
+        h.combine(effective)
+        h.combine(status)
+        h.combine(origin.source)
+    }
+
+    /// Immutable provenance of an observation (shared between copies).
+    final class Origin: Sendable {
+        let original: OriginalCoding
+        let conversion: AppliedConversion?
+        let source: SourceProvenance
+        let notes: [String]
+
+        init(original: OriginalCoding, conversion: AppliedConversion?, source: SourceProvenance, notes: [String]) {
+            self.original = original
+            self.conversion = conversion
+            self.source = source
+            self.notes = notes
+        }
+
+        func isEqual(to other: Origin) -> Bool {
+            original == other.original && conversion == other.conversion && source == other.source && notes == other.notes
+        }
     }
 }
