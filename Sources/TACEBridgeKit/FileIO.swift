@@ -70,7 +70,17 @@ public final class OutputSink {
     public private(set) var bytesWritten = 0
 
     public init(path: String?) throws(TACEBridgeError) {
-        if let path, path != "-" {
+        var st = stat()
+        if let path, path != "-", stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            // A device, FIFO or socket (/dev/null, /dev/stdout, a pipe): write to it directly; never rename over it.
+            let d = open(path, O_WRONLY)
+            guard d >= 0 else {
+                throw TACEBridgeError(.cannotCreate, "\(path): cannot open for writing: \(String(cString: strerror(errno)))")
+            }
+            fd = d
+            self.path = path
+            temporaryPath = nil
+        } else if let path, path != "-" {
             let tmp = path + ".partial"
             let d = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard d >= 0 else {
@@ -116,6 +126,7 @@ public final class OutputSink {
     /// Flushes and, for a file, moves it into place: a failed run never leaves a half-written output file.
     public func commit() throws(TACEBridgeError) {
         try flush()
+        if path != nil && temporaryPath == nil { close(fd) }
         if let path, let temporaryPath {
             close(fd)
             guard rename(temporaryPath, path) == 0 else {
@@ -126,6 +137,7 @@ public final class OutputSink {
 
     /// Removes the partial file after a failure.
     public func abandon() {
+        if path != nil && temporaryPath == nil { close(fd) }
         if let temporaryPath {
             close(fd)
             unlink(temporaryPath)

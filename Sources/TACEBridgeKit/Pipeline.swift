@@ -49,15 +49,36 @@ public enum Pipeline {
         let reader = InputReader(fhir: FHIRReader(mappings: options.mappings, invalidPolicy: options.invalidPolicy),
                                  progress: ProgressReporter(enabled: options.progress))
         var output = FHIRReadOutput()
-        var groups = PatientGroups()
+        var kept: [TypedObservation] = []
         for path in options.files {
             try reader.read(path: path, into: &output) { (out: inout FHIRReadOutput) throws(TACEBridgeError) in
                 // Only what a score reads is kept in memory (the rest was mapped and counted, and is not needed).
-                for o in out.observations where ScoringInputs.concepts.contains(o.concept) { groups.add(o) }
+                for o in out.observations where ScoringInputs.concepts.contains(o.concept) {
+                    if !o.status.isUsableForScoring && o.concept != .tace && o.concept != .hccDiagnosis {
+                        // Kept so a gap can say "only preliminary", but counted: it is not used.
+                        out.report.skip(SkippedItem(file: o.source.file, location: o.source.location, resourceType: "Observation",
+                                                    kind: .unusableStatusForScoring, detail: "\(o.concept.rawValue): status \(o.status.rawValue)"))
+                    }
+                    kept.append(o)
+                }
                 out.observations.removeAll(keepingCapacity: true)
             }
         }
         summary.report = output.report
+        // One patient, however the sources refer to it: identifier-only subjects are linked to the
+        // Patient resource that carries the identifier.
+        var referenceByIdentifier: [PatientIdentifier: String] = [:]
+        for (reference, record) in output.patients {
+            for identifier in record.identity.identifiers { referenceByIdentifier[identifier] = reference }
+        }
+        var groups = PatientGroups()
+        for var o in kept {
+            if o.patient.reference == nil, let reference = o.patient.identifiers.lazy.compactMap({ referenceByIdentifier[$0] }).first {
+                o.patient.reference = reference
+            }
+            groups.add(o)
+        }
+        kept = []
 
         let sink = try OutputSink(path: options.output)
         do {

@@ -47,7 +47,7 @@ extension ReadContext {
         guard let codings = codeableConcept?["coding"]?.elements, !codings.isEmpty else {
             return "no coded code (text only)"
         }
-        let list = codings.map { c in (c["system"]?.string ?? "") + "|" + (c["code"]?.string ?? "") }
+        let list = codings.map { c in codingText(c["system"]?.string, c["code"]?.string ?? "") }
         return "no codes.csv row for " + list.joined(separator: ", ")
     }
 
@@ -161,4 +161,21 @@ func isPlainRelativeReference(_ reference: String) -> Bool {
         if b == 0x2F { slashes += 1 } else if b == 0x3A || b == 0x23 { return false }
     }
     return slashes == 1 && reference.utf8.first != 0x2F && reference.utf8.last != 0x2F
+}
+
+/// Source text that may be echoed in a report (units, code systems, codes): shown quoted when it looks
+/// like a code — at most 64 characters, no spaces, only the characters codes and URIs use — and
+/// withheld otherwise, because a misaligned field can carry a name or a value (patient data).
+func echoable(_ text: String) -> String {
+    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/%.*[]{}^_'-:|#+~µμ".unicodeScalars)
+    guard !text.isEmpty, text.unicodeScalars.count <= 64, text.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
+        return "(text withheld: it does not look like a code)"
+    }
+    return "'" + text + "'"
+}
+
+/// `system|code` for reports, withheld when either part does not look like a code.
+func codingText(_ system: String?, _ code: String) -> String {
+    let text = (system ?? "") + "|" + code
+    return echoable(text).hasPrefix("'") ? text : echoable(text)
 }

@@ -169,7 +169,7 @@ struct ReadContext {
             return skip(&out, path, "Procedure", .unsupportedValueType, "code maps to \(concept.rawValue), which is not a procedure concept")
         }
         let statusText = try requiredString(procedure, "status", path: "")
-        guard let status = ProcedureStatus(rawValue: statusText) else { throw InvalidElement(".status", "'\(statusText)' is not a Procedure status code") }
+        guard let status = ProcedureStatus(rawValue: statusText) else { throw InvalidElement(".status", "is not a Procedure status code") }
         guard status == .completed else {
             return skip(&out, path, "Procedure", .procedureNotCompleted, "status \(status.rawValue)")
         }

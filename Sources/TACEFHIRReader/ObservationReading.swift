@@ -27,7 +27,7 @@ extension ReadContext {
         guard let statusValue = field(.status) else { throw InvalidElement(".status", "is required") }
         guard let statusText = statusValue.string else { throw InvalidElement(".status", "must be a string") }
         guard let status = ObservationStatus(rawValue: statusText) else {
-            throw InvalidElement(".status", "'\(statusText)' is not an Observation status code")
+            throw InvalidElement(".status", "is not an Observation status code (registered, preliminary, final, amended, corrected, cancelled, entered-in-error, unknown)")
         }
         if status == .cancelled || status == .enteredInError {
             return skip(&out, path, "Observation", .excludedStatus, "status \(status.rawValue)")
@@ -68,6 +68,7 @@ extension ReadContext {
 
         var produced = 0
         var topSkip: (SkipKind, String)? = nil
+        var topObservation: TypedObservation? = nil
         let resourceHasValue = topValue != nil
         if let (concept, coding) = top {
             if field(.dataAbsentReason) != nil, !resourceHasValue {
@@ -75,10 +76,9 @@ extension ReadContext {
             } else if resourceHasValue {
                 switch try value(of: resource, concept: concept, coding: coding, path: "", found: topValue) {
                 case .success(let (v, original, conversion)):
-                    out.observations.append(TypedObservation(
+                    topObservation = TypedObservation(
                         patient: patient, concept: concept, value: v, effective: effective, status: status,
-                        original: original, conversion: conversion, source: source, notes: notes))
-                    produced += 1
+                        original: original, conversion: conversion, source: source, notes: notes)
                 case .failure(let reason):
                     topSkip = (reason.kind, reason.detail)
                 }
@@ -112,6 +112,17 @@ extension ReadContext {
                 produced += 1
             case .failure(let reason):
                 componentSkips.append((i, reason.kind, reason.detail))
+            }
+        }
+        if let topObservation {
+            // A container (e.g. 21889-1 "Size Tumor") whose component carries the same concept (33728-7):
+            // the component is the specific measurement and is used; the container's own value is reported.
+            if out.observations.suffix(produced).contains(where: { $0.concept == topObservation.concept }) {
+                skip(&out, path, "Observation", .supersededByComponent,
+                     "\(topObservation.concept.rawValue) given both as the value and in a component; the component is used")
+            } else {
+                out.observations.append(topObservation)
+                produced += 1
             }
         }
         out.report.observationsProduced += produced
@@ -167,7 +178,7 @@ extension ReadContext {
                         original.valueText = code
                         return .success((.coded(v), original, nil))
                     }
-                    tried.append((system ?? "") + "|" + code)
+                    tried.append(codingText(system, code))
                 }
                 return .failure(ValueProblem(kind: .unmappedValue,
                                              detail: "\(concept.rawValue): no values.csv row for " + (tried.isEmpty ? "a CodeableConcept without codings" : tried.joined(separator: ", "))))
@@ -187,7 +198,7 @@ extension ReadContext {
                 if let unitText = parsed.unitText {
                     original.unit = unitText
                     guard let u = mappings.resolveUnit(text: unitText) else {
-                        return .failure(ValueProblem(kind: .unknownUnit, detail: "\(concept.rawValue): unit '\(unitText)' in valueString"))
+                        return .failure(ValueProblem(kind: .unknownUnit, detail: "\(concept.rawValue): unit \(echoable(unitText)) in valueString"))
                     }
                     unit = u
                 } else if let d = mappings.defaultUnit(system: coding.system, code: coding.code) {
@@ -223,7 +234,7 @@ extension ReadContext {
         var comparator = Comparator.equal
         if let c = try optionalString(q, "comparator", path: path) {
             guard let parsed = Comparator(rawValue: c), parsed != .equal else {
-                throw InvalidElement(path + ".comparator", "'\(c)' is not a Quantity comparator (<, <=, >=, >)")
+                throw InvalidElement(path + ".comparator", "is not a Quantity comparator (<, <=, >=, >)")
             }
             comparator = parsed
         }
@@ -245,7 +256,7 @@ extension ReadContext {
                 }
                 resolved = UnitResolution(unit: d, viaSpelling: false)
             } else {
-                let shown = [system.map { "system \($0)" }, code.map { "code '\($0)'" }, unitText.map { "unit '\($0)'" }].compactMap { $0 }
+                let shown = [system.map { "system \(echoable($0))" }, code.map { "code \(echoable($0))" }, unitText.map { "unit \(echoable($0))" }].compactMap { $0 }
                 return .failure(ValueProblem(kind: .unknownUnit, detail: "\(concept.rawValue): " + shown.joined(separator: ", ")))
             }
         }

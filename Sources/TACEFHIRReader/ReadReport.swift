@@ -17,6 +17,8 @@ public enum SkipKind: String, Sendable, CaseIterable, Comparable {
     case conditionNotConfirmed = "condition-not-confirmed"
     case invalidResource = "invalid-resource"
     case ignoredResourceType = "ignored-resource-type"
+    case supersededByComponent = "superseded-by-component"
+    case unusableStatusForScoring = "status-not-for-scoring"
 
     public static func < (a: SkipKind, b: SkipKind) -> Bool { a.rawValue < b.rawValue }
 
@@ -38,6 +40,8 @@ public enum SkipKind: String, Sendable, CaseIterable, Comparable {
         case .conditionNotConfirmed: return "condition refuted or entered in error"
         case .invalidResource: return "resource does not conform to FHIR R4 where TACEBridge reads it"
         case .ignoredResourceType: return "resource type not used by TACEBridge"
+        case .supersededByComponent: return "value also given by a more specific component, which is used"
+        case .unusableStatusForScoring: return "read, but scores use only final, amended or corrected results"
         }
     }
 }

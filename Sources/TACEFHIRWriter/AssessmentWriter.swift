@@ -95,8 +95,10 @@ public struct AssessmentWriter {
 
         let provenanceKey = StableID(key + ["provenance"])
         let provenanceId = "tacebridge-" + provenanceKey.hex
+        let provenanceResourceId: String? = bundle.type == .transaction ? provenanceId : nil
         bundle.entry(id: provenanceKey, request: .put(type: "Provenance", id: provenanceId)) { json in
-            writeProvenance(targets: targets, sources: inputRefs, into: &json)
+            // A PUT needs resource.id equal to the id in the request URL.
+            writeProvenance(id: provenanceResourceId, targets: targets, sources: inputRefs, into: &json)
         }
         return nil
     }
@@ -286,9 +288,10 @@ public struct AssessmentWriter {
         json.endObject()
     }
 
-    func writeProvenance(targets: [String], sources: [String], into json: inout JSONWriter) {
+    func writeProvenance(id: String?, targets: [String], sources: [String], into json: inout JSONWriter) {
         json.beginObject()
         json.key("resourceType"); json.string("Provenance")
+        if let id { json.key("id"); json.string(id) }
         json.key("target"); json.beginArray()
         for t in targets { FHIRValues.reference(&json, t) }
         json.endArray()

@@ -39,9 +39,10 @@ public struct ClinicalTime: Sendable, Hashable, Comparable, CustomStringConverti
     public var description: String { fhirDateTime }
 
     /// Parses FHIR `date`, `dateTime` and `instant` text (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
-    /// `YYYY-MM-DDThh:mm:ss[.f+](Z|(+|-)hh:mm)`). Returns `nil` for anything else.
+    /// `YYYY-MM-DDThh:mm:ss[.f+](Z|(+|-)hh:mm)`). A time must carry seconds and a zone, as FHIR
+    /// requires: TACEBridge never invents an offset. Returns `nil` for anything else.
     public init?(fhir text: String) {
-        guard let t = ClinicalTimeFormat.parse(Array(text.utf8)) else { return nil }
+        guard let t = ClinicalTimeFormat.parse(Array(text.utf8), strictFHIR: true) else { return nil }
         self = t
     }
 
@@ -88,7 +89,9 @@ public enum ClinicalTimeFormat {
         }
     }
 
-    public static func parse(_ b: [UInt8]) -> ClinicalTime? {
+    /// Parses ISO 8601 date-times. With `strictFHIR`, a time needs seconds and a zone; without it
+    /// (for formats whose times may lack them) minutes-only times are accepted and a missing zone stays `nil`.
+    public static func parse(_ b: [UInt8], strictFHIR: Bool = true) -> ClinicalTime? {
         var i = 0
         func digits(_ n: Int) -> Int? {
             guard i + n <= b.count else { return nil }
@@ -115,6 +118,7 @@ public enum ClinicalTimeFormat {
         guard expect(0x54), let hour = digits(2), hour < 24, expect(0x3A), let minute = digits(2), minute < 60 else { return nil }
         var second = 0.0
         var precision = ClinicalTime.Precision.minute
+        if strictFHIR, !(i < b.count && b[i] == 0x3A) { return nil }
         if expect(0x3A) {
             guard let s = digits(2), s < 60 else { return nil }
             second = Double(s)
@@ -142,6 +146,7 @@ public enum ClinicalTimeFormat {
             offset = sign * (oh * 3600 + om * 60)
         }
         guard i == b.count else { return nil }
+        if strictFHIR && offset == nil { return nil }
         return ClinicalTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                             utcOffsetSeconds: offset, precision: precision)
     }

@@ -103,13 +103,20 @@ public enum InputSelection {
         let lookback = lookbackDays(for: concept, configuration: configuration)
         let end = windowEnd(of: index)
         let start = index.epochSeconds - lookback * 86_400
+        // A date without a zone (`--as-of 2025-01-05`, a TACE dated 2025-01-10) is a calendar day: each result is
+        // judged by its own local date, so a lab at 2025-01-06T07:40+08:00 is after it wherever the zone is.
+        let localDay = index.precision <= .day && index.utcOffsetSeconds == nil
+        func local(_ t: ClinicalTime) -> Double { t.epochSeconds + Double(t.utcOffsetSeconds ?? 0) }
+        func inWindow(_ t: ClinicalTime) -> Bool {
+            localDay ? (local(t) >= start && local(t) <= end) : (t.epochSeconds >= start && t.epochSeconds <= end)
+        }
         var best: (offset: Int, element: TypedObservation)?
         for candidate in scorable {
             let t = candidate.element.effective!.epochSeconds
-            guard t >= start, t <= end else { continue }
+            guard inWindow(candidate.element.effective!) else { continue }
             if let b = best {
                 let bt = b.element.effective!.epochSeconds
-                if t > bt || (t == bt && statusRank(candidate.element.status) >= statusRank(b.element.status)) {
+                if t > bt || (t == bt && betterAtSameTime(candidate.element, than: b.element)) {
                     best = candidate
                 }
             } else {
@@ -118,12 +125,21 @@ public enum InputSelection {
         }
         if let b = best { return SelectedInput(concept: concept, observation: b.element, gap: nil) }
 
-        let before = scorable.filter { $0.element.effective!.epochSeconds < start }
+        let before = scorable.filter { localDay ? local($0.element.effective!) < start : $0.element.effective!.epochSeconds < start }
         if let latest = before.map({ $0.element.effective! }).max() {
             return gap(.stale(latest: latest, lookbackDays: lookback))
         }
         let earliest = scorable.map { $0.element.effective! }.min()!
         return gap(.onlyAfterIndex(earliest: earliest))
+    }
+
+    /// At the same time: for the largest tumor diameter, the largest lesion measured on that study;
+    /// otherwise corrected/amended outrank final, then the later in input order.
+    static func betterAtSameTime(_ a: TypedObservation, than b: TypedObservation) -> Bool {
+        if a.concept == .largestTumorDiameter, let x = a.value.measurement?.value, let y = b.value.measurement?.value, x != y {
+            return x > y
+        }
+        return statusRank(a.status) >= statusRank(b.status)
     }
 
     /// corrected/amended outrank final on equal times.
@@ -143,6 +159,11 @@ public enum InputSelection {
             case .quantity(let m):
                 if m.unit != unit { return "\(o.concept.rawValue) value is in \(m.unit.rawValue), not the canonical \(unit.rawValue)" }
                 if !m.value.isFinite { return "\(o.concept.rawValue) value is not a finite number" }
+                // Every quantity concept is a concentration, size, count, ratio or time: none can be negative,
+                // and a zero cannot be scored where a logarithm or a ratio is taken (bilirubin, albumin).
+                if m.value < 0 || (m.value == 0 && m.comparator == .equal && (o.concept == .bilirubinTotal || o.concept == .albumin)) {
+                    return "\(o.concept.rawValue) value is not plausible (must be positive)"
+                }
                 return nil
             case .text: return "\(o.concept.rawValue) value is text, not a quantity in \(unit.displayText)"
             case .coded: return "\(o.concept.rawValue) value is a code, not a quantity in \(unit.displayText)"

@@ -145,3 +145,37 @@ struct InputSelectionTests {
         #expect(IndexDateSource.firstTACE.rawValue == "first-tace")
     }
 }
+
+@Suite("Selection details found in review")
+struct SelectionReviewTests {
+    static let index = ClinicalTime(fhir: "2025-01-10T09:30:00Z")!
+
+    func size(_ cm: Double, at time: String) -> TypedObservation {
+        TypedObservation(patient: PatientIdentity(reference: "Patient/p"), concept: .largestTumorDiameter,
+                         value: .quantity(Measurement(cm, .cm)), effective: ClinicalTime(fhir: time), status: .final,
+                         original: OriginalCoding(system: "http://loinc.org", code: "33728-7"),
+                         source: SourceProvenance(file: "t", format: .fhirJSON, resourceReference: nil, location: "$", recordKey: "\(cm)"))
+    }
+
+    @Test(arguments: [[6.2, 4.8], [4.8, 6.2]])
+    func largestLesionOfTheSameStudyWinsWhateverTheOrder(sizes: [Double]) {
+        let obs = sizes.map { size($0, at: "2025-01-05T10:00:00Z") }
+        let s = InputSelection.select(.largestTumorDiameter, from: obs, index: Self.index, configuration: .init())
+        #expect(s.observation?.value.measurement?.value == 6.2)
+    }
+
+    @Test func aLaterStudyStillWinsOverALargerEarlierOne() {
+        let obs = [size(7.0, at: "2025-01-01T10:00:00Z"), size(4.0, at: "2025-01-05T10:00:00Z")]
+        let s = InputSelection.select(.largestTumorDiameter, from: obs, index: Self.index, configuration: .init())
+        #expect(s.observation?.value.measurement?.value == 4.0)
+    }
+
+    @Test func dateOnlyIndexJudgesEachResultByItsOwnLocalDate() throws {
+        let index = try #require(ClinicalTime(fhir: "2025-01-05"))
+        // 2025-01-06 07:40 in UTC+8 is 2025-01-05 23:40 UTC, but it is the 6th where it was measured.
+        let after = size(3.0, at: "2025-01-06T07:40:00+08:00")
+        let sameDay = size(3.0, at: "2025-01-05T23:10:00-05:00")
+        #expect(InputSelection.select(.largestTumorDiameter, from: [after], index: index, configuration: .init()).observation == nil)
+        #expect(InputSelection.select(.largestTumorDiameter, from: [sameDay], index: index, configuration: .init()).observation != nil)
+    }
+}

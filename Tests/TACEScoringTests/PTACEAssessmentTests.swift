@@ -160,7 +160,16 @@ struct PTACEAssessmentTests {
         let a = PTACE.assess(observations: obs, index: T.indexDate, configuration: .init())
         #expect(a.outcome(of: .albi).points == nil)
         #expect(a.missingConcepts == [.bilirubinTotal])
-        #expect(a.rationale.contains("ALBI needs bilirubin > 0"))
+        #expect(a.rationale.contains("bilirubin-total value is not plausible (must be positive)"))
+    }
+
+    @Test(arguments: [-3.0, 0.0])
+    func nonPositiveAlbuminIsRejectedNotScored(albumin: Double) {
+        var obs = Self.inputs(Self.vectors[0]).filter { $0.concept != .albumin }
+        obs.append(T.q(.albumin, albumin))
+        let a = PTACE.assess(observations: obs, index: T.indexDate, configuration: .init())
+        #expect(!a.isComplete)
+        #expect(a.missingConcepts == [.albumin])
     }
 
     @Test func implausibleAlbuminIsFlaggedNotRejected() {

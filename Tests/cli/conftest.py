@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
+# The shared corpus sits beside the checkout (../shared/corpus); TACEBRIDGE_CORPUS overrides it.
+CORPUS = Path(os.environ.get("TACEBRIDGE_CORPUS", ROOT.parent / "shared" / "corpus"))
 VALIDATOR = ROOT / "scripts" / "validate_fhir.py"
 NOW = "2026-01-01T00:00:00Z"
 

@@ -24,6 +24,7 @@ def expected_version(path: Path):
 
 
 def test_corpus_has_fhir_files():
+    assert CORPUS.is_dir(), f"corpus not found at {CORPUS}: put shared/ beside the checkout or set TACEBRIDGE_CORPUS"
     assert len(FHIR_FILES) >= 50
 
 
