@@ -23,7 +23,7 @@ public enum Pipeline {
             var output = FHIRReadOutput()
             for path in options.files {
                 try reader.read(path: path, into: &output) { (out: inout FHIRReadOutput) throws(TACEBridgeError) in
-                    for o in out.observations { NormalizedResourceWriter.entry(o, into: &bundle) }
+                    for o in out.observations { NormalizedResourceWriter.entry(o, traceSource: options.traceSource, into: &bundle) }
                     out.observations.removeAll(keepingCapacity: true)
                     try sink.write(bundle.takeBytes())
                 }
@@ -83,7 +83,7 @@ public enum Pipeline {
         let sink = try OutputSink(path: options.output)
         do {
             var bundle = BundleStreamWriter(type: options.bundleType, timestamp: options.now, pretty: options.pretty)
-            let writer = AssessmentWriter(configuration: options.configuration, recorded: options.now)
+            let writer = AssessmentWriter(configuration: options.configuration, recorded: options.now, traceSource: options.traceSource)
             for (ordinal, group) in groups.ordered.enumerated() {
                 var identity = group.identity
                 if let reference = identity.reference, let record = output.patients[reference] {

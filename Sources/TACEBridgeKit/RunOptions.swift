@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var pretty = true
     public var output: String?
     public var progress = false
+    /// Write each normalized observation's source file and position into an extension.
+    public var traceSource = false
     public var verbose = false
 
     public init(files: [String], mappings: MappingTables, configuration: ScoringConfiguration, now: ClinicalTime) {

@@ -32,10 +32,13 @@ public struct AssessmentWriter {
     public var configuration: ScoringConfiguration
     /// When the run happened (Provenance.recorded). Passed in: writers do not read the clock.
     public var recorded: ClinicalTime
+    /// Add the source file and position to included input observations (see `NormalizedResourceWriter`).
+    public var traceSource = false
 
-    public init(configuration: ScoringConfiguration, recorded: ClinicalTime) {
+    public init(configuration: ScoringConfiguration, recorded: ClinicalTime, traceSource: Bool = false) {
         self.configuration = configuration
         self.recorded = recorded
+        self.traceSource = traceSource
     }
 
     /// An OperationOutcome for a patient without a complete score, for stderr or the collection Bundle.
@@ -59,7 +62,7 @@ public struct AssessmentWriter {
                 ref = external
             } else {
                 ref = NormalizedResourceWriter.fullUrl(of: o)
-                NormalizedResourceWriter.entry(o, into: &bundle)
+                NormalizedResourceWriter.entry(o, traceSource: traceSource, into: &bundle)
             }
             if seen.insert(ref).inserted { inputRefs.append(ref) }
         }

@@ -37,21 +37,24 @@ public enum NormalizedResourceWriter {
                            identifierValue: id.hex)
     }
 
-    /// Writes the observation as one Bundle entry.
-    public static func entry(_ o: TypedObservation, into bundle: inout BundleStreamWriter) {
+    /// Writes the observation as one Bundle entry. `traceSource` adds the source file and position as an
+    /// extension (off by default: local file paths do not belong in resources sent to a server).
+    public static func entry(_ o: TypedObservation, traceSource: Bool = false, into bundle: inout BundleStreamWriter) {
         let id = id(of: o)
-        bundle.entry(id: entryID(of: o), request: request(for: o, id: id)) { json in write(o, id: id, into: &json) }
+        bundle.entry(id: entryID(of: o), request: request(for: o, id: id)) { json in
+            write(o, id: id, traceSource: traceSource, into: &json)
+        }
     }
 
     /// A reference to the input as it can be resolved outside this run: the source resource if it had an id,
     /// otherwise `nil` (callers then include the normalized resource and reference its fullUrl).
     public static func externalReference(of o: TypedObservation) -> String? { o.source.resourceReference }
 
-    public static func write(_ o: TypedObservation, id: StableID, into json: inout JSONWriter) {
+    public static func write(_ o: TypedObservation, id: StableID, traceSource: Bool = false, into json: inout JSONWriter) {
         let type = resourceType(of: o)
         json.beginObject()
         json.key("resourceType"); json.string(type)
-        writeExtensions(o, into: &json)
+        writeExtensions(o, traceSource: traceSource, into: &json)
         FHIRValues.identifier(&json, system: TACECodeSystems.normalizedObservationIdentifier, value: id.hex)
         switch type {
         case "Procedure":
@@ -71,7 +74,7 @@ public enum NormalizedResourceWriter {
                                        code: o.concept.kind == .laboratory ? "laboratory" : o.concept.kind == .imaging ? "imaging" : "exam")
             json.endArray()
             json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.concepts, code: o.concept.rawValue,
-                                                         display: o.concept.displayName, text: o.original.display ?? o.concept.displayName)
+                                                         display: o.concept.displayName)
             json.key("subject"); FHIRValues.subject(&json, o.patient)
             if let t = o.effective { json.key("effectiveDateTime"); json.string(t.fhirDateTime) }
             switch o.value {
@@ -97,7 +100,7 @@ public enum NormalizedResourceWriter {
         json.endObject()
     }
 
-    static func writeExtensions(_ o: TypedObservation, into json: inout JSONWriter) {
+    static func writeExtensions(_ o: TypedObservation, traceSource: Bool, into json: inout JSONWriter) {
         json.key("extension"); json.beginArray()
         json.beginObject()
         json.key("url"); json.string(originalCodingExtension)
@@ -121,10 +124,12 @@ public enum NormalizedResourceWriter {
             json.key("valueString"); json.string(text)
             json.endObject()
         }
-        json.beginObject()
-        json.key("url"); json.string(sourceExtension)
-        json.key("valueString"); json.string(o.source.format.rawValue + " " + o.source.file + " " + o.source.location)
-        json.endObject()
+        if traceSource {
+            json.beginObject()
+            json.key("url"); json.string(sourceExtension)
+            json.key("valueString"); json.string(o.source.format.rawValue + " " + o.source.file + " " + o.source.location)
+            json.endObject()
+        }
         json.endArray()
     }
 

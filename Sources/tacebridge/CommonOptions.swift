@@ -28,6 +28,9 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print progress lines on standard error while reading large inputs.")
     var progress = false
 
+    @Flag(name: .long, help: "Add each normalized observation's source file and position as an extension (off by default: local paths do not belong in resources sent to a server).")
+    var traceSource = false
+
     @Flag(name: [.short, .long], help: "List every item that could not be used (file, JSON path, reason; never patient values).")
     var verbose = false
 
@@ -73,6 +76,7 @@ func buildOptions(_ input: InputOptions, _ config: ConfigurationOptions) throws(
     options.output = input.output
     options.pretty = !input.compact
     options.progress = input.progress
+    options.traceSource = input.traceSource
     options.verbose = input.verbose
     setup.mappings = options.mappings
     return options

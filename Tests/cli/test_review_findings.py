@@ -75,3 +75,10 @@ def test_raw_input_text_is_not_echoed_in_errors(tacebridge, tmp_path):
 def test_same_file_twice_is_refused(tacebridge):
     proc = tacebridge("convert", "samples/fhir/ptace-grade1.json", "samples/fhir/ptace-grade1.json", check_exit=64)
     assert b"more than once" in proc.stderr
+
+
+def test_source_paths_stay_out_of_output_unless_asked(tacebridge):
+    plain = tacebridge("convert", "--quiet", "samples/fhir/ptace-grade1.json", check_exit=0).stdout
+    traced = tacebridge("convert", "--quiet", "--trace-source", "samples/fhir/ptace-grade1.json", check_exit=0).stdout
+    assert b"source-location" not in plain and b"samples/fhir" not in plain
+    assert b"source-location" in traced and b"samples/fhir/ptace-grade1.json" in traced
