@@ -27,13 +27,20 @@
 public enum HL7Parser {
     /// Parses every message (and batch envelope) in `bytes`.
     public static func parse(_ bytes: [UInt8], limits: HL7Limits = .default) throws(HL7ParseError) -> HL7Interchange {
+        try scan(bytes, limits: limits) { (scanner: inout ER7Scanner) throws(HL7ParseError) in try scanner.scanInput() }
+    }
+
+    /// Runs `body` over `bytes` and pairs the resulting index with the bytes.
+    static func scan(
+        _ bytes: [UInt8], limits: HL7Limits, _ body: (inout ER7Scanner) throws(HL7ParseError) -> Void
+    ) throws(HL7ParseError) -> HL7Interchange {
         guard bytes.count < Int(UInt32.max) else {
             throw HL7ParseError(reason: .inputTooLarge, byteOffset: 0, line: 1, column: 1)
         }
         let result: Result<ScanResult, HL7ParseError> = bytes.withUnsafeBufferPointer { buffer in
             var scanner = ER7Scanner(buffer: buffer, limits: limits)
             do throws(HL7ParseError) {
-                try scanner.scanInput()
+                try body(&scanner)
                 return .success(scanner.result())
             } catch {
                 return .failure(error)
@@ -97,6 +104,29 @@ public enum HL7Parser {
     }
 }
 
+extension HL7Parser {
+    /// Parses only the first MSH of `bytes` (after a BOM, MLLP start block or
+    /// blank lines), so that a message that fails to parse further can still
+    /// be acknowledged (typically with AR). Throws when the MSH itself is
+    /// unusable, in which case no acknowledgment can be addressed.
+    public static func parseHeader(_ bytes: [UInt8], limits: HL7Limits = .default) throws(HL7ParseError) -> HL7Segment {
+        var i = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        while i < bytes.count, [ASCII.cr, ASCII.lf, ASCII.space, ASCII.tab, HL7MLLP.startBlock].contains(bytes[i]) { i += 1 }
+        if i + 2 < bytes.count, bytes[i] == 0xEF, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF { i += 3 }
+        var end = i
+        while end < bytes.count, bytes[end] != ASCII.cr, bytes[end] != ASCII.lf, bytes[end] != HL7MLLP.endBlock { end += 1 }
+        guard bytes[i..<end].starts(with: "MSH".utf8) else {
+            let (line, column) = lineAndColumn(bytes, offset: i)
+            throw HL7ParseError(reason: i == bytes.count ? .emptyInput : .noMessageHeader, byteOffset: i, line: line, column: column)
+        }
+        let interchange = try scan(bytes, limits: limits) { (scanner: inout ER7Scanner) throws(HL7ParseError) in
+            try scanner.scanContent(from: i, to: end)
+        }
+        return interchange.messages[0].header
+    }
+}
+
 enum ASCII {
     static let cr: UInt8 = 0x0D
     static let lf: UInt8 = 0x0A
@@ -144,8 +174,9 @@ struct ER7Scanner {
         self.limits = limits
         // A guess that avoids most regrowth for typical lab messages
         // (about one field per 8 bytes, one segment per 100).
-        fieldStarts.reserveCapacity(max(16, buffer.count / 8))
-        segments.reserveCapacity(max(4, buffer.count / 100))
+        // Capped so that one huge field does not reserve memory in proportion.
+        fieldStarts.reserveCapacity(min(max(16, buffer.count / 8), 1 << 20))
+        segments.reserveCapacity(min(max(4, buffer.count / 100), 1 << 16))
     }
 
     func result() -> ScanResult {
