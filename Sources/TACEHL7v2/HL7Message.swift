@@ -75,14 +75,17 @@ public struct HL7Message: Sendable {
 
     /// The value at an HL7 location such as `PID-3`, `PID-3.4`, `PID-3(2).4.2`
     /// or `OBX[3]-5`: segment id, optional `[occurrence]`, field, optional
-    /// `(repetition)`, then component and subcomponent, all 1-based.
+    /// `(repetition)`, then component and subcomponent, all 1-based. Without
+    /// a repetition the whole field is returned (all repetitions); a
+    /// component then comes from the first repetition.
     /// Nil when the path is malformed or the segment is absent; an empty
     /// `HL7Value` when the segment exists but the value does not.
     public func value(at path: String) -> HL7Value? {
         guard let location = HL7Path(path), let segment = segment(location.segmentID, occurrence: location.occurrence) else {
             return nil
         }
-        var value = segment[location.field].repetition(location.repetition)
+        var value = segment[location.field]
+        if let repetition = location.repetition { value = value.repetition(repetition) }
         if let component = location.component {
             value = value.component(component)
             if let subcomponent = location.subcomponent { value = value.subcomponent(subcomponent) }
@@ -243,7 +246,7 @@ struct HL7Path {
     var segmentID: String
     var occurrence = 1
     var field: Int
-    var repetition = 1
+    var repetition: Int?
     var component: Int?
     var subcomponent: Int?
 

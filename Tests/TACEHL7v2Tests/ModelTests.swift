@@ -195,3 +195,15 @@ import TACEHL7v2
         }
     }
 }
+
+@Suite struct PathTests {
+    @Test func pathWithoutRepetitionIsTheWholeField() throws {
+        let m = try message(sampleORU)
+        let pid3 = try #require(m.value(at: "PID-3"))
+        #expect(pid3.level == .field)
+        #expect(pid3.repetitions.count == 2)
+        #expect(m.value(at: "PID-3(1)")?.level == .repetition)
+        #expect(m.string(at: "PID-3(1)") == "12345^^^HOSP&1.2.840.99&ISO^MR")
+        #expect(m.string(at: "PID-3.1") == "12345", "a component of a field comes from its first repetition")
+    }
+}
