@@ -15,7 +15,11 @@ public enum HL7Escaping {
     /// Decodes `bytes` (one value as written) into text.
     public static func decode(_ bytes: ArraySlice<UInt8>, delimiters: HL7Delimiters) -> String {
         let escape = delimiters.escape
-        guard bytes.contains(escape) else { return decodeText(bytes) }
+        let plain = bytes.withUnsafeBufferPointer { buffer -> String? in
+            guard buffer.firstIndex(of: escape) == nil else { return nil }
+            return decodeText(buffer)
+        }
+        if let plain { return plain }
         var out = ""
         out.reserveCapacity(bytes.count)
         var runStart = bytes.startIndex
@@ -40,9 +44,18 @@ public enum HL7Escaping {
 
     /// Text without escape processing: UTF-8 when valid, else ISO 8859-1.
     public static func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        bytes.withUnsafeBufferPointer { decodeText($0) }
+    }
+
+    static func decodeText(_ buffer: UnsafeBufferPointer<UInt8>) -> String {
+        // `String(decoding:)` repairs invalid UTF-8 with U+FFFD; the text is
+        // valid exactly when its UTF-8 is the input again. (Not
+        // `String(validating:)`: unspecialized, it costs a runtime metadata
+        // lookup per value.) ASCII, the common case, skips the comparison.
+        let text = String(decoding: buffer, as: UTF8.self)
+        if !buffer.contains(where: { $0 >= 0x80 }) || text.utf8.elementsEqual(buffer) { return text }
         var scalars = String.UnicodeScalarView()
-        for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
+        for byte in buffer { scalars.append(Unicode.Scalar(byte)) }
         return String(scalars)
     }
 

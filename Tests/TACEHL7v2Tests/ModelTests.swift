@@ -207,3 +207,18 @@ import TACEHL7v2
         #expect(m.string(at: "PID-3.1") == "12345", "a component of a field comes from its first repetition")
     }
 }
+
+@Suite struct TextDecodingTests {
+    @Test func truncatedFourByteSequenceIsLatin1NotReplacementCharacters() {
+        // F0 9F 98 is a 3-byte invalid prefix: repairing it gives one U+FFFD,
+        // also 3 bytes, so a length check alone would take it for UTF-8.
+        let text = HL7Escaping.decodeText(ArraySlice([0xF0, 0x9F, 0x98, 0x41]))
+        #expect(text == "\u{F0}\u{9F}\u{98}A")
+        #expect(!text.contains("\u{FFFD}"))
+    }
+
+    @Test func validMultibyteUTF8IsKept() {
+        #expect(HL7Escaping.decodeText(ArraySlice(Array("Zürich 😀 ∑".utf8))) == "Zürich 😀 ∑")
+        #expect(HL7Escaping.decodeText([]) == "")
+    }
+}
