@@ -28,6 +28,7 @@ let package = Package(
         .plugin(name: "EmbedMappings", capability: .buildTool(), dependencies: ["embed-mappings"]),
         .target(name: "TACEMappings", dependencies: ["TACEModel"], plugins: ["EmbedMappings"]),
         .target(name: "TACEJSON"),
+        .target(name: "TACEHL7v2"),
         .target(name: "TACEFHIRReader", dependencies: ["TACEModel", "TACEMappings", "TACEJSON"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
         .target(
@@ -44,6 +45,7 @@ let package = Package(
         .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring"]),
         .testTarget(name: "TACEMappingsTests", dependencies: ["TACEMappings"]),
         .testTarget(name: "TACEJSONTests", dependencies: ["TACEJSON"]),
+        .testTarget(name: "TACEHL7v2Tests", dependencies: ["TACEHL7v2"]),
         .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit"]),

@@ -1,0 +1,138 @@
+/// HL7 v2 escape sequences, with `\` standing for the message's escape character.
+///
+/// Decoded: `\F\` field separator, `\S\` component, `\T\` subcomponent,
+/// `\R\` repetition, `\E\` escape, `\P\` truncation (only when MSH-2 declares
+/// one), `\.br\` line break (`\n`), and `\Xhh…\` hexadecimal bytes (read as
+/// UTF-8 when they form valid UTF-8, otherwise as ISO 8859-1).
+///
+/// Kept literally, escape characters included: highlighting (`\H\`, `\N\`),
+/// the other formatting commands of FT (`\.sp\`, `\.in\`, `\.ti\`, `\.ce\`,
+/// `\.fi\`, `\.nf\`, `\.sk\`), character-set switches (`\C…\`, `\M…\`),
+/// locally defined `\Z…\`, any unknown sequence and an escape character with
+/// no closing one. Keeping them literally loses nothing: a consumer that
+/// renders FT can still interpret them.
+public enum HL7Escaping {
+    /// Decodes `bytes` (one value as written) into text.
+    public static func decode(_ bytes: ArraySlice<UInt8>, delimiters: HL7Delimiters) -> String {
+        let escape = delimiters.escape
+        let plain = bytes.withUnsafeBufferPointer { buffer -> String? in
+            guard buffer.firstIndex(of: escape) == nil else { return nil }
+            return decodeText(buffer)
+        }
+        if let plain { return plain }
+        var out = ""
+        out.reserveCapacity(bytes.count)
+        var runStart = bytes.startIndex
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            guard bytes[i] == escape else {
+                i += 1
+                continue
+            }
+            guard let close = bytes[(i + 1)..<end].firstIndex(of: escape) else { break }
+            if let replacement = interpret(bytes[(i + 1)..<close], delimiters: delimiters) {
+                out += decodeText(bytes[runStart..<i])
+                out += replacement
+                runStart = close + 1
+            }
+            i = close + 1
+        }
+        out += decodeText(bytes[runStart..<end])
+        return out
+    }
+
+    /// Text without escape processing: UTF-8 when valid, else ISO 8859-1.
+    public static func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
+        bytes.withUnsafeBufferPointer { decodeText($0) }
+    }
+
+    static func decodeText(_ buffer: UnsafeBufferPointer<UInt8>) -> String {
+        // `String(decoding:)` repairs invalid UTF-8 with U+FFFD; the text is
+        // valid exactly when its UTF-8 is the input again. (Not
+        // `String(validating:)`: unspecialized, it costs a runtime metadata
+        // lookup per value.) ASCII, the common case, skips the comparison.
+        let text = String(decoding: buffer, as: UTF8.self)
+        if !buffer.contains(where: { $0 >= 0x80 }) || text.utf8.elementsEqual(buffer) { return text }
+        var scalars = String.UnicodeScalarView()
+        for byte in buffer { scalars.append(Unicode.Scalar(byte)) }
+        return String(scalars)
+    }
+
+    static func interpret(_ body: ArraySlice<UInt8>, delimiters: HL7Delimiters) -> String? {
+        if body.count == 1 {
+            let byte: UInt8?
+            switch body.first! {
+            case UInt8(ascii: "F"): byte = delimiters.field
+            case UInt8(ascii: "S"): byte = delimiters.component
+            case UInt8(ascii: "T"): byte = delimiters.subcomponent
+            case UInt8(ascii: "R"): byte = delimiters.repetition
+            case UInt8(ascii: "E"): byte = delimiters.escape
+            case UInt8(ascii: "P"): byte = delimiters.truncation
+            default: byte = nil
+            }
+            return byte.map { String(Unicode.Scalar($0)) }
+        }
+        if body.elementsEqual(".br".utf8) { return "\n" }
+        if body.first == UInt8(ascii: "X"), body.count >= 3, (body.count - 1) % 2 == 0 {
+            var decoded: [UInt8] = []
+            decoded.reserveCapacity((body.count - 1) / 2)
+            var i = body.startIndex + 1
+            while i < body.endIndex {
+                guard let high = hexValue(body[i]), let low = hexValue(body[i + 1]) else { return nil }
+                decoded.append(high << 4 | low)
+                i += 2
+            }
+            return decodeText(decoded[...])
+        }
+        return nil
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        default: return nil
+        }
+    }
+
+    /// Encodes `text` for use as one value: delimiters become `\F\ \S\ \T\
+    /// \R\ \E\` (and `\P\`), line breaks (CR, LF, CRLF) `\.br\`, other
+    /// control characters `\Xhh\`. The result is UTF-8.
+    public static func encode(_ text: String, delimiters: HL7Delimiters) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        let utf8 = Array(text.utf8)
+        let e = delimiters.escape
+        var i = 0
+        while i < utf8.count {
+            let b = utf8[i]
+            i += 1
+            let letter: UInt8?
+            switch b {
+            case delimiters.field: letter = UInt8(ascii: "F")
+            case delimiters.component: letter = UInt8(ascii: "S")
+            case delimiters.subcomponent: letter = UInt8(ascii: "T")
+            case delimiters.repetition: letter = UInt8(ascii: "R")
+            case delimiters.escape: letter = UInt8(ascii: "E")
+            case delimiters.truncation where delimiters.truncation != nil: letter = UInt8(ascii: "P")
+            default: letter = nil
+            }
+            if let letter {
+                out += [e, letter, e]
+            } else if b == 0x0D || b == 0x0A {
+                if b == 0x0D, i < utf8.count, utf8[i] == 0x0A { i += 1 }
+                out.append(e)
+                out += ".br".utf8
+                out.append(e)
+            } else if b < 0x20 || b == 0x7F {
+                let digits = Array("0123456789ABCDEF".utf8)
+                out += [e, UInt8(ascii: "X"), digits[Int(b >> 4)], digits[Int(b & 0xF)], e]
+            } else {
+                out.append(b)
+            }
+        }
+        return out
+    }
+}
