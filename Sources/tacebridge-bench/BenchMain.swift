@@ -35,7 +35,8 @@ struct BenchMain {
         }
         let dir = keep ?? "/tmp/tacebridge-bench-\(getpid())"
         mkdir(dir, 0o755)
-        print("TACEBridge benchmark: \(binary), FHIR R4 NDJSON, \(labsPerPatient) draws of 8 labs per patient, 2 cores")
+        print("TACEBridge benchmark: \(binary), FHIR R4 NDJSON, \(labsPerPatient) draws of 8 labs per patient, "
+              + "\(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores online; tacebridge runs on one core")
         print(pad("command", 9) + pad("patients", 10) + pad("input MB", 10) + pad("resources", 11) + pad("seconds", 9)
               + pad("MB/s", 8) + pad("resources/s", 13) + "peak RSS MB")
         for n in sizes {
