@@ -69,12 +69,9 @@ public enum NormalizedResourceWriter {
             if let t = o.effective { json.key("onsetDateTime"); json.string(t.fhirDateTime) }
         default:
             json.key("status"); json.string(o.status.rawValue)
-            json.key("category"); json.beginArray()
-            FHIRValues.codeableConcept(&json, system: "http://terminology.hl7.org/CodeSystem/observation-category",
-                                       code: o.concept.kind == .laboratory ? "laboratory" : o.concept.kind == .imaging ? "imaging" : "exam")
-            json.endArray()
-            json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.concepts, code: o.concept.rawValue,
-                                                         display: o.concept.displayName)
+            let constant = ConstantParts.of(o.concept)
+            json.key("category"); json.raw(constant.category.root)
+            json.key("code"); json.raw(constant.code.root)
             json.key("subject"); FHIRValues.subject(&json, o.patient)
             if let t = o.effective { json.key("effectiveDateTime"); json.string(t.fhirDateTime) }
             switch o.value {
@@ -131,6 +128,36 @@ public enum NormalizedResourceWriter {
             json.endObject()
         }
         json.endArray()
+    }
+
+    /// The parts of a normalized Observation that depend only on its concept, built once and copied
+    /// token by token (`JSONWriter.raw`), which is several times faster than writing them call by call.
+    struct ConstantParts: Sendable {
+        let category: JSONDocument
+        let code: JSONDocument
+
+        static let all: [Concept: ConstantParts] = Dictionary(uniqueKeysWithValues: Concept.allCases.map { ($0, build($0)) })
+
+        static func of(_ concept: Concept) -> ConstantParts { all[concept] ?? build(concept) }
+
+        static func build(_ concept: Concept) -> ConstantParts {
+            func document(_ write: (inout JSONWriter) -> Void) -> JSONDocument {
+                var json = JSONWriter(pretty: false)
+                write(&json)
+                // Our own writer's output: parsing it cannot fail short of a bug, caught by the writer tests.
+                return (try? JSONDocument.parse(json.bytes)) ?? (try? JSONDocument.parse(Array("{}".utf8)))!
+            }
+            let category = document { json in
+                json.beginArray()
+                FHIRValues.codeableConcept(&json, system: "http://terminology.hl7.org/CodeSystem/observation-category",
+                                           code: concept.kind == .laboratory ? "laboratory" : concept.kind == .imaging ? "imaging" : "exam")
+                json.endArray()
+            }
+            let code = document { json in
+                FHIRValues.codeableConcept(&json, system: TACECodeSystems.concepts, code: concept.rawValue, display: concept.displayName)
+            }
+            return ConstantParts(category: category, code: code)
+        }
     }
 
     static func formatFactor(_ f: Double) -> String {
