@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "TACEMappings", dependencies: ["TACEModel"], plugins: ["EmbedMappings"]),
         .target(name: "TACEJSON"),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "TACEXML", dependencies: ["CLibXML2"]),
         .target(name: "TACEFHIRReader", dependencies: ["TACEModel", "TACEMappings", "TACEJSON"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
         .target(
