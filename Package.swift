@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring"]),
         .testTarget(name: "TACEMappingsTests", dependencies: ["TACEMappings"]),
         .testTarget(name: "TACEJSONTests", dependencies: ["TACEJSON"]),
+        .testTarget(name: "TACEXMLTests", dependencies: ["TACEXML"]),
         .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit"]),
