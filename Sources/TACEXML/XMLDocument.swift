@@ -154,12 +154,21 @@ final class ParseState {
     var firstError: XMLParseError?
     var warnings: [XMLDiagnostic] = []
     var warningCount = 0
-    var nodeCount = 0
-    /// Bytes of character data since the last start or end tag.
-    var textRun = 0
+    /// What the per-element hooks touch, kept outside the object so that they
+    /// run without reference counting (they are called millions of times).
+    let hot: UnsafeMutablePointer<HotState>
 
     init(limits: XMLLimits) {
         self.limits = limits
+        hot = .allocate(capacity: 1)
+        hot.initialize(to: HotState(
+            maxDepth: limits.maxDepth, maxNodes: limits.maxNodes, maxTextBytes: limits.maxTextBytes,
+            nodeCount: 0, textRun: 0, owner: nil))
+    }
+
+    deinit {
+        hot.deinitialize(count: 1)
+        hot.deallocate()
     }
 
     func run(_ ctxt: xmlParserCtxtPtr) -> Result<xmlDocPtr, XMLParseError> {
@@ -169,7 +178,8 @@ final class ParseState {
         ctxt.pointee.replaceEntities = 0
         ctxt.pointee.loadsubset = 0
         ctxt.pointee.validate = 0
-        ctxt.pointee._private = Unmanaged.passUnretained(self).toOpaque()
+        hot.pointee.owner = Unmanaged.passUnretained(self)
+        ctxt.pointee._private = UnsafeMutableRawPointer(hot)
 
         guard let sax = ctxt.pointee.sax else {
             return .failure(XMLParseError(reason: .resourceFailure, line: 0, column: 0, message: "libxml2 parser has no SAX handler"))
@@ -275,14 +285,29 @@ final class ParseState {
     }
 }
 
+struct HotState {
+    let maxDepth: Int
+    let maxNodes: Int
+    let maxTextBytes: Int
+    var nodeCount: Int
+    /// Bytes of character data since the last start or end tag.
+    var textRun: Int
+    var owner: Unmanaged<ParseState>?
+}
+
 @inline(__always)
-private func parseState(_ ctx: UnsafeMutableRawPointer?) -> (xmlParserCtxtPtr, ParseState)? {
+private func hotState(_ ctx: UnsafeMutableRawPointer?) -> (xmlParserCtxtPtr, UnsafeMutablePointer<HotState>)? {
     guard let ctx else { return nil }
     let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
-    // Contexts libxml2 creates internally (entity content, only reachable with
-    // allowDoctype) may not carry our pointer: they get plain SAX2 behaviour.
-    guard let state = ctxt.pointee._private else { return nil }
-    return (ctxt, Unmanaged<ParseState>.fromOpaque(state).takeUnretainedValue())
+    // Contexts libxml2 creates internally (entity content, not reachable since
+    // entity declarations are refused) would not carry our pointer: plain SAX2.
+    guard let hot = ctxt.pointee._private else { return nil }
+    return (ctxt, hot.assumingMemoryBound(to: HotState.self))
+}
+
+private func parseState(_ ctx: UnsafeMutableRawPointer?) -> (xmlParserCtxtPtr, ParseState)? {
+    guard let (ctxt, hot) = hotState(ctx), let owner = hot.pointee.owner else { return nil }
+    return (ctxt, owner.takeUnretainedValue())
 }
 
 private func parserErrorHook(_ ctx: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
@@ -331,10 +356,10 @@ private func unparsedEntityDeclarationHook(
 }
 
 private func charactersHook(_ ctx: UnsafeMutableRawPointer?, _ chars: UnsafePointer<xmlChar>?, _ length: Int32) {
-    if let (ctxt, state) = parseState(ctx) {
-        state.textRun += Int(length)
-        if state.textRun > state.limits.maxTextBytes {
-            state.refuse(.textTooLong, "character data longer than the limit of \(state.limits.maxTextBytes) bytes", ctxt)
+    if let (ctxt, hot) = hotState(ctx) {
+        hot.pointee.textRun += Int(length)
+        if hot.pointee.textRun > hot.pointee.maxTextBytes, let state = hot.pointee.owner?.takeUnretainedValue() {
+            state.refuse(.textTooLong, "character data longer than the limit of \(hot.pointee.maxTextBytes) bytes", ctxt)
             return
         }
     }
@@ -345,7 +370,7 @@ private func endElementHook(
     _ ctx: UnsafeMutableRawPointer?,
     _ localname: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?
 ) {
-    if let (_, state) = parseState(ctx) { state.textRun = 0 }
+    if let (_, hot) = hotState(ctx) { hot.pointee.textRun = 0 }
     xmlSAX2EndElementNs(ctx, localname, prefix, uri)
 }
 
@@ -355,17 +380,19 @@ private func startElementHook(
     _ nbNamespaces: Int32, _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
     _ nbAttributes: Int32, _ nbDefaulted: Int32, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
 ) {
-    if let (ctxt, state) = parseState(ctx) {
-        state.textRun = 0
+    if let (ctxt, hot) = hotState(ctx) {
+        hot.pointee.textRun = 0
         // The element is not pushed yet: nameNr counts its open ancestors.
         let depth = Int(ctxt.pointee.nameNr) + 1
-        if depth > state.limits.maxDepth {
-            state.refuse(.tooDeep(limit: state.limits.maxDepth), "elements nest deeper than the limit of \(state.limits.maxDepth)", ctxt)
+        let limit = hot.pointee.maxDepth
+        if depth > limit, let state = hot.pointee.owner?.takeUnretainedValue() {
+            state.refuse(.tooDeep(limit: limit), "elements nest deeper than the limit of \(limit)", ctxt)
             return
         }
-        state.nodeCount += 1 + Int(nbAttributes)
-        if state.nodeCount > state.limits.maxNodes {
-            state.refuse(.tooManyNodes(limit: state.limits.maxNodes), "more than \(state.limits.maxNodes) elements and attributes", ctxt)
+        hot.pointee.nodeCount += 1 + Int(nbAttributes)
+        if hot.pointee.nodeCount > hot.pointee.maxNodes, let state = hot.pointee.owner?.takeUnretainedValue() {
+            let limit = hot.pointee.maxNodes
+            state.refuse(.tooManyNodes(limit: limit), "more than \(limit) elements and attributes", ctxt)
             return
         }
     }
