@@ -173,3 +173,31 @@ struct XPathTests {
         }
     }
 }
+
+@Suite("Concurrency")
+struct ConcurrencyTests {
+    @Test func documentsParsedInParallelTasksAreIndependent() async throws {
+        let results = await withTaskGroup(of: String.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var last = ""
+                    for round in 0..<50 {
+                        // Every other round a refused document, so error state is exercised too.
+                        if (task + round) % 2 == 0 {
+                            _ = xmlParseError(billionLaughs)
+                        }
+                        guard let doc = try? XMLDocument.parse(ccdaResultDocument),
+                              let values = try? doc.select("//hl7:observation[@moodCode='EVN']/hl7:value/@value", namespaces: XMLNamespaces.cda)
+                        else { return "failed" }
+                        last = values.compactMap { try? $0.text() }.joined(separator: ",")
+                    }
+                    return last
+                }
+            }
+            var all: [String] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results == Array(repeating: "3.2,1.4", count: 8))
+    }
+}
