@@ -13,10 +13,10 @@ import Darwin
 /// Parse with `XMLDocument.parse(_:limits:namespaceRepair:)`; read it through
 /// `root` (an `XMLNode`), `select(_:namespaces:from:)` and `string(_:namespaces:from:)`.
 ///
-/// Not `Sendable`: libxml2 trees carry no locks, and although reading one tree
-/// from several threads is safe in practice, XPath evaluation and the namespace
-/// repair write to the tree and to libxml2's per-thread error state. Use a
-/// document within one task; parse again (it is fast) to use one elsewhere.
+/// Not `Sendable`: a libxml2 tree has no locks, libxml2 does not document
+/// concurrent reads of one tree as safe, and `XMLNode` hands out views into it
+/// freely. Use a document within one task; parse again (it is fast) to use one
+/// elsewhere. Separate documents may be parsed and queried in parallel.
 public final class XMLDocument {
     let pointer: xmlDocPtr
 
