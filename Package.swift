@@ -6,6 +6,8 @@
 //   TACEJSON                                        (byte-level JSON reader/writer, knows no FHIR)
 //   TACEModel, TACEMappings, TACEJSON <- TACEFHIRReader      (FHIR R4 JSON -> typed observations)
 //   TACEModel, TACEScoring, TACEJSON  <- TACEFHIRWriter      (results -> FHIR R4 JSON)
+//   TACEHL7v2 (ER7 bytes -> messages, ACKs), CLibXML2 <- TACEXML (hardened libxml2): legacy-format
+//   foundations for issue 3, not yet wired into the pipeline
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -28,7 +30,10 @@ let package = Package(
         .plugin(name: "EmbedMappings", capability: .buildTool(), dependencies: ["embed-mappings"]),
         .target(name: "TACEMappings", dependencies: ["TACEModel"], plugins: ["EmbedMappings"]),
         .target(name: "TACEJSON"),
+        // Legacy formats (issue 3): byte-level parsers that know no project types yet.
         .target(name: "TACEHL7v2"),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "TACEXML", dependencies: ["CLibXML2"]),
         .target(name: "TACEFHIRReader", dependencies: ["TACEModel", "TACEMappings", "TACEJSON"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
         .target(
@@ -46,6 +51,7 @@ let package = Package(
         .testTarget(name: "TACEMappingsTests", dependencies: ["TACEMappings"]),
         .testTarget(name: "TACEJSONTests", dependencies: ["TACEJSON"]),
         .testTarget(name: "TACEHL7v2Tests", dependencies: ["TACEHL7v2"]),
+        .testTarget(name: "TACEXMLTests", dependencies: ["TACEXML"]),
         .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit"]),

@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== test dependencies"
+# libxml2 headers for the CLibXML2 system library (part of the machine image; installed if missing).
+if ! pkg-config --exists libxml-2.0 2>/dev/null; then
+  (apt-get update -qq || true) && apt-get install -y -qq libxml2-dev pkg-config
+fi
 if ! python3 -c 'import fhir.resources.R4B.bundle' 2>/dev/null; then
   python3 -m pip install --quiet 'fhir.resources==7.1.0'
 fi
