@@ -174,17 +174,28 @@ public enum PTACE {
         var gaps: [(Concept, SelectionGap)] = []
         if let g = b.gap { gaps.append((.bilirubinTotal, g)) }
         if let g = a.gap { gaps.append((.albumin, g)) }
-        guard gaps.isEmpty, let bo = b.observation, let ao = a.observation,
-              let bm = bo.value.measurement, let am = ao.value.measurement else {
+        guard gaps.isEmpty, var bo = b.observation, var ao = a.observation else {
             return (unavailable(.albi, gaps.isEmpty ? [(.bilirubinTotal, .noObservation)] : gaps), nil, [])
         }
+        var pairingNote: [String] = []
+        let maxGap = config.albiMaxPairGapDays * 86_400
         let gapSeconds = abs(bo.effective!.epochSeconds - ao.effective!.epochSeconds)
-        if gapSeconds > config.albiMaxPairGapDays * 86_400 {
-            let older: Concept = bo.effective!.epochSeconds < ao.effective!.epochSeconds ? .bilirubinTotal : .albumin
-            let why = "bilirubin and albumin \(NumberText.decimal(gapSeconds / 86_400, maxFractionDigits: 2)) days apart (albi.maxPairGapDays = \(NumberText.exact(config.albiMaxPairGapDays)))"
-            return (unavailable(.albi, [(older, .notUsable(why))]), nil, [])
+        if gapSeconds > maxGap {
+            // The latest bilirubin and the latest albumin are too far apart: use the most recent pair that is
+            // close enough (the pair whose older member is latest; then the smaller gap), if there is one.
+            if let pair = closestRecentPair(obs, index, config) {
+                pairingNote = ["the latest bilirubin and albumin were \(NumberText.decimal(gapSeconds / 86_400, maxFractionDigits: 2)) days apart, so the most recent pair at most \(NumberText.exact(config.albiMaxPairGapDays)) days apart was used"]
+                (bo, ao) = pair
+            } else {
+                let older: Concept = bo.effective!.epochSeconds < ao.effective!.epochSeconds ? .bilirubinTotal : .albumin
+                let why = "bilirubin and albumin \(NumberText.decimal(gapSeconds / 86_400, maxFractionDigits: 2)) days apart and no earlier pair within albi.maxPairGapDays = \(NumberText.exact(config.albiMaxPairGapDays))"
+                return (unavailable(.albi, [(older, .notUsable(why))]), nil, [])
+            }
         }
-        var warnings: [String] = []
+        guard let bm = bo.value.measurement, let am = ao.value.measurement else {
+            return (unavailable(.albi, [(.bilirubinTotal, .noObservation)]), nil, [])
+        }
+        var warnings: [String] = pairingNote
         if bm.comparator == .equal, bm.value < plausibleBilirubinMinimumUmolPerL {
             warnings.append("bilirubin \(measurementText(bm)) is below the plausible minimum of \(NumberText.decimal(plausibleBilirubinMinimumUmolPerL)) µmol/L")
         }
@@ -217,6 +228,29 @@ public enum PTACE {
         return (.unavailable(reachable: reach.points,
                              gaps: [(censored, .notUsable("ALBI \(scoreText) \(inputs) is censored: could score \(pointsList(reach.points)) points"))],
                              evidence: [bo, ao]), nil, warnings)
+    }
+
+    /// Among the bilirubin and albumin results eligible at the index date (usable status, inside the lookback,
+    /// scorable), the pair at most `albi.maxPairGapDays` apart whose older member is the most recent; ties go to
+    /// the smaller gap. Eligibility is exactly `InputSelection.select`'s, applied to each result on its own.
+    static func closestRecentPair(_ obs: [TypedObservation], _ index: IndexDate, _ config: ScoringConfiguration)
+        -> (TypedObservation, TypedObservation)? {
+        func eligible(_ concept: Concept) -> [TypedObservation] {
+            obs.filter { $0.concept == concept && InputSelection.select(concept, from: [$0], index: index.time, configuration: config).observation != nil }
+        }
+        let maxGap = config.albiMaxPairGapDays * 86_400
+        var best: (TypedObservation, TypedObservation, older: Double, gap: Double)? = nil
+        for b in eligible(.bilirubinTotal) {
+            for a in eligible(.albumin) {
+                guard let tb = b.effective?.epochSeconds, let ta = a.effective?.epochSeconds else { continue }
+                let gap = abs(tb - ta)
+                guard gap <= maxGap else { continue }
+                let older = min(tb, ta)
+                if let current = best, !(older > current.older || (older == current.older && gap < current.gap)) { continue }
+                best = (b, a, older, gap)
+            }
+        }
+        return best.map { ($0.0, $0.1) }
     }
 
     // MARK: rationale

@@ -139,10 +139,22 @@ struct PTACEAssessmentTests {
         }
         #expect(reach == [0, 3.5])
         #expect(gaps.count == 1 && gaps[0].0 == .albumin)
-        #expect(gaps[0].1 == .notUsable("bilirubin and albumin 7 days apart (albi.maxPairGapDays = 7)"))
+        #expect(gaps[0].1 == .notUsable("bilirubin and albumin 7 days apart and no earlier pair within albi.maxPairGapDays = 7"))
         #expect(a.missingConcepts == [.albumin])
         #expect(a.albi == nil)
         #expect(a.reachableTotal == 11.5...15)
+    }
+
+    @Test func anEarlierSameDrawPairIsUsedWhenTheLatestResultsAreTooFarApart() {
+        // Latest bilirubin 2 days before the index, latest albumin 12 days before: too far apart. An earlier
+        // bilirubin from the albumin's draw (12 days before) makes a usable pair, and the rationale says so.
+        var obs = Self.inputs(Self.vectors[2]).filter { $0.concept != .albumin }
+        obs.append(T.q(.albumin, 35, at: T.before(days: 12)))
+        obs.append(T.q(.bilirubinTotal, 20, at: T.before(days: 12)))
+        let a = PTACE.assess(observations: obs, index: T.indexDate, configuration: .init())
+        #expect(a.isComplete)
+        #expect(a.albi?.bilirubinUmolPerL == 20)
+        #expect(a.rationale.contains("the most recent pair at most 7 days apart was used"))
     }
 
     @Test func albiPairGapIsConfigurable() throws {
