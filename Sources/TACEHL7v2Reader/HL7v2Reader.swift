@@ -57,12 +57,15 @@ public struct HL7v2Reader: Sendable {
         let segments = message.segments
 
         func closeOBR(_ out: inout FHIRReadOutput) {
-            guard let group = obr, group.results == 0 else { return }
+            guard let group = obr else { return }
             let location = prefix + " OBR[\(group.occurrence)]"
             let status = group.segment[25].component(1).string
-            if isOrder || status.isEmpty {
-                skip(&out, file, location, "OBR", .orderNotResult,
-                     isOrder ? "OBR of an order message (\(echoable(type.description)))" : "OBR without result status (OBR-25) and without OBX: an order")
+            if isOrder {
+                skip(&out, file, location, "OBR", .orderNotResult, "OBR of an order message (\(echoable(type.description)))")
+            } else if group.results > 0 {
+                return  // a result group: its OBX are read and counted one by one
+            } else if status.isEmpty {
+                skip(&out, file, location, "OBR", .orderNotResult, "OBR without result status (OBR-25) and without OBX: an order")
             } else {
                 skip(&out, file, location, "OBR", .noValue, "OBR with result status \(echoable(status)) but no OBX")
             }
@@ -77,6 +80,9 @@ public struct HL7v2Reader: Sendable {
             index += 1
             switch id {
             case "PID":
+                // A new patient group: the previous group's OBR (and its time) no longer applies.
+                closeOBR(&out)
+                obr = nil
                 identity = patientIdentity(segment)
             case "OBR":
                 closeOBR(&out)
