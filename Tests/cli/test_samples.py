@@ -153,3 +153,20 @@ def test_golden_output_is_reproduced(tacebridge, golden):
     meta = json.loads((golden.parent / "commands.json").read_text())[golden.name]
     proc = tacebridge(*meta, check_exit=0)
     assert proc.stdout == golden.read_bytes(), f"{golden} differs: run scripts/update-golden.sh and review the diff"
+
+
+def test_hl7v2_lab_sample_converts_to_valid_fhir_in_canonical_units(tacebridge):
+    """samples/hl7v2/ptace-labs.hl7, checked by hand: albumin 3.9 g/dL, bilirubin 0.9 mg/dL, GGT 64 U/L, AFP 182 ng/mL."""
+    proc = tacebridge("convert", "--now", NOW, "samples/hl7v2/ptace-labs.hl7", check_exit=0)
+    ok, report = validate(proc.stdout)
+    assert ok, report
+    values = {}
+    for e in json.loads(proc.stdout)["entry"]:
+        r = e["resource"]
+        values[r["code"]["coding"][0]["code"]] = (r["valueQuantity"]["value"], r["valueQuantity"]["code"], r["effectiveDateTime"])
+    assert values == {
+        "albumin": (39, "g/L", "2025-01-06T07:30:00+01:00"),
+        "bilirubin-total": (15.3936, "umol/L", "2025-01-06T07:30:00+01:00"),
+        "ggt": (64, "U/L", "2025-01-06T07:30:00+01:00"),
+        "afp": (182, "ng/mL", "2025-01-06T07:30:00+01:00"),
+    }
