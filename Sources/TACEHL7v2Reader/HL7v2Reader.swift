@@ -45,7 +45,9 @@ public struct HL7v2Reader: Sendable {
     /// Reads one message.
     public func read(_ message: HL7Message, file: String, into out: inout FHIRReadOutput) throws(HL7v2ReadError) {
         let type = message.messageType
-        let typeName = "HL7 v2 " + ((type.code ?? "?") + "^" + (type.triggerEvent ?? "?"))
+        let typeText = (type.code ?? "?") + "^" + (type.triggerEvent ?? "?")
+        // Counted by type in the report: a misaligned MSH must not put arbitrary text there.
+        let typeName = "HL7 v2 " + (echoable(typeText).hasPrefix("'") ? typeText : "(unreadable MSH-9)")
         out.report.resourcesByType[typeName, default: 0] += 1
         let prefix = "message \(message.index)"
         let isOrder = type.code.map { Self.orderMessageCodes.contains($0) } ?? false

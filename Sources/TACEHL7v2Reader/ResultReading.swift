@@ -82,10 +82,10 @@ extension HL7v2Reader {
             return .failure(Unused(kind: .noSubject, detail: "\(concept.rawValue): no PID-3 identifier in the message"))
         }
 
-        let valueResult = try value(obx, concept: concept, coding: coding)
-        guard case .success(let (value, original, conversion)) = valueResult else {
-            if case .failure(let unused) = valueResult { return .failure(unused) }
-            fatalError("unreachable")
+        let value: ObservationValue, original: OriginalCoding, conversion: AppliedConversion?
+        switch try self.value(obx, concept: concept, coding: coding) {
+        case .success(let mappedValue): (value, original, conversion) = mappedValue
+        case .failure(let unused): return .failure(unused)
         }
 
         // Time: OBX-14, else OBR-7 (observation date/time of the group).
