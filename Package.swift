@@ -7,7 +7,9 @@
 //   TACEModel, TACEMappings, TACEJSON <- TACEFHIRReader      (FHIR R4 JSON -> typed observations)
 //   TACEModel, TACEScoring, TACEJSON  <- TACEFHIRWriter      (results -> FHIR R4 JSON)
 //   TACEHL7v2 (ER7 bytes -> messages, ACKs), CLibXML2 <- TACEXML (hardened libxml2): legacy-format
-//   foundations for issue 3, not yet wired into the pipeline
+//   foundations for issue 3
+//   TACEModel, TACEMappings, TACEHL7v2, TACEFHIRReader <- TACEHL7v2Reader (HL7 v2 results -> typed
+//   observations; reuses the FHIR reader's output and report types, which the pipeline consumes)
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -35,10 +37,13 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "TACEXML", dependencies: ["CLibXML2"]),
         .target(name: "TACEFHIRReader", dependencies: ["TACEModel", "TACEMappings", "TACEJSON"]),
+        // HL7 v2 results -> typed observations, into the FHIR reader's output and report types.
+        .target(name: "TACEHL7v2Reader", dependencies: ["TACEModel", "TACEMappings", "TACEHL7v2", "TACEFHIRReader"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
-            dependencies: ["TACEModel", "TACEScoring", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter"]
+            dependencies: ["TACEModel", "TACEScoring", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter",
+                           "TACEHL7v2", "TACEHL7v2Reader"]
         ),
         .executableTarget(
             name: "tacebridge",
@@ -53,6 +58,7 @@ let package = Package(
         .testTarget(name: "TACEHL7v2Tests", dependencies: ["TACEHL7v2"]),
         .testTarget(name: "TACEXMLTests", dependencies: ["TACEXML"]),
         .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader"]),
+        .testTarget(name: "TACEHL7v2ReaderTests", dependencies: ["TACEHL7v2Reader", "TACEHL7v2", "TACEMappings", "TACEFHIRReader"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit"]),
     ]

@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import TACEFHIRReader
+import TACEHL7v2
+import TACEHL7v2Reader
 import TACEJSON
 import TACEModel
 
@@ -10,6 +12,7 @@ import TACEModel
 /// that write as they go (convert) can empty `output.observations`.
 struct InputReader {
     let fhir: FHIRReader
+    var hl7v2: HL7v2Reader { HL7v2Reader(mappings: fhir.mappings, invalidPolicy: fhir.invalidPolicy) }
     let progress: ProgressReporter
     /// Largest single JSON document accepted (NDJSON lines count individually).
     var maxDocumentBytes = 1 << 30
@@ -55,10 +58,40 @@ struct InputReader {
             try readNDJSON(file: file, path: path, total: total, buffer: buffer, into: &output, drain: drain)
         case .empty:
             throw TACEBridgeError(.dataFormat, "\(path): empty input")
-        case .hl7v2, .xml:
-            throw TACEBridgeError(.dataFormat, "\(path): \(format.rawValue) input is recognised but not supported by this version of TACEBridge, which reads FHIR R4 JSON and NDJSON")
+        case .hl7v2:
+            while try file.read(appendingTo: &buffer, count: 4 << 20) > 0 {
+                if buffer.count > maxDocumentBytes {
+                    throw TACEBridgeError(.dataFormat, "\(path): an HL7 v2 file larger than \(maxDocumentBytes >> 20) MiB; split it into smaller files")
+                }
+                progress.update(file: path, bytes: buffer.count, total: total, resources: 0)
+            }
+            output.report.bytesRead += buffer.count
+            try readHL7v2(buffer, path: path, into: &output)
+            try drain(&output)
+        case .xml:
+            throw TACEBridgeError(.dataFormat, "\(path): \(format.rawValue) input is recognised but not supported by this version of TACEBridge, which reads FHIR R4 JSON, NDJSON and HL7 v2 (ER7)")
         case .unknown:
-            throw TACEBridgeError(.dataFormat, "\(path): unsupported format: expected FHIR R4 JSON (a resource or Bundle) or NDJSON (one resource per line)")
+            throw TACEBridgeError(.dataFormat, "\(path): unsupported format: expected FHIR R4 JSON (a resource or Bundle), NDJSON (one resource per line) or HL7 v2 ER7 messages")
+        }
+    }
+
+    /// Parses a whole HL7 v2 ER7 file and maps its results. A parse error stops the run with its
+    /// position, or with `--on-invalid skip` is counted as one invalid item for the file.
+    private func readHL7v2(_ bytes: [UInt8], path: String, into output: inout FHIRReadOutput) throws(TACEBridgeError) {
+        let interchange: HL7Interchange
+        do {
+            interchange = try HL7Parser.parse(bytes)
+        } catch {
+            let message = "\(path): malformed HL7 v2: \(error.description)"
+            if fhir.invalidPolicy == .fail { throw TACEBridgeError(.dataFormat, message) }
+            output.report.skip(SkippedItem(file: path, location: "line \(error.line), column \(error.column)", resourceType: "HL7 v2",
+                                           kind: .invalidResource, detail: "malformed HL7 v2: " + error.description))
+            return
+        }
+        do {
+            try hl7v2.read(interchange, file: path, into: &output)
+        } catch {
+            throw TACEBridgeError(.dataFormat, error.description)
         }
     }
 

@@ -25,11 +25,15 @@ public struct Setup: Sendable {
             }
             let codesPath = directory + "/codes.csv", valuesPath = directory + "/values.csv"
             let codes = try readOptionalText(codesPath), values = try readOptionalText(valuesPath)
-            if codes == nil && values == nil {
-                throw TACEBridgeError(.configuration, "--mappings \(directory): contains neither codes.csv nor values.csv")
+            let systemsPath = directory + "/hl7v2-coding-systems.csv", authoritiesPath = directory + "/assigning-authorities.csv"
+            let systems = try readOptionalText(systemsPath), authorities = try readOptionalText(authoritiesPath)
+            if codes == nil && values == nil && systems == nil && authorities == nil {
+                throw TACEBridgeError(.configuration, "--mappings \(directory): contains none of codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv")
             }
             do {
                 tables = try tables.merging(codes: codes, codesFile: codesPath, values: values, valuesFile: valuesPath)
+                tables = try tables.mergingHL7v2(codingSystems: systems, codingSystemsFile: systemsPath,
+                                                 authorities: authorities, authoritiesFile: authoritiesPath)
             } catch {
                 throw TACEBridgeError(.configuration, error.description)
             }

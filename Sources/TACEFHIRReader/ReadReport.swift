@@ -19,6 +19,7 @@ public enum SkipKind: String, Sendable, CaseIterable, Comparable {
     case ignoredResourceType = "ignored-resource-type"
     case supersededByComponent = "superseded-by-component"
     case unusableStatusForScoring = "status-not-for-scoring"
+    case orderNotResult = "order-not-result"
 
     public static func < (a: SkipKind, b: SkipKind) -> Bool { a.rawValue < b.rawValue }
 
@@ -42,6 +43,7 @@ public enum SkipKind: String, Sendable, CaseIterable, Comparable {
         case .ignoredResourceType: return "resource type not used by TACEBridge"
         case .supersededByComponent: return "value also given by a more specific component, which is used"
         case .unusableStatusForScoring: return "read, but scores use only final, amended or corrected results"
+        case .orderNotResult: return "an order or order detail (HL7 v2 ORM/OML, OBR without results), never a result"
         }
     }
 }

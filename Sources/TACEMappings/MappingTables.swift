@@ -66,6 +66,10 @@ public struct MappingTables: Sendable {
     /// Case-folded spellings; `nil` marks a folded text that two different units share.
     var foldedSpellings: [String: UCUMUnit?] = [:]
     var parameterDefaults: [String: Double] = [:]
+    /// `hl7v2-coding-systems.csv`: coding-system name -> URI.
+    var hl7v2CodingSystems: [String: String] = [:]
+    /// `assigning-authorities.csv`: HD namespace id or universal id -> identifier system URI.
+    var assigningAuthorities: [String: String] = [:]
 
     /// Named parameters defined by `units.csv` rows (e.g. `afp.ngPerIU`), with the values in force.
     public internal(set) var parameters: [String: Double] = [:]
@@ -94,11 +98,14 @@ public struct MappingTables: Sendable {
             }
             return entry.text
         }
-        return try load(units: text("units.csv"), unitsFile: defaultFolder + "units.csv",
-                        spellings: text("unit-spellings.csv"), spellingsFile: defaultFolder + "unit-spellings.csv",
-                        codes: text("codes.csv"), codesFile: defaultFolder + "codes.csv",
-                        values: text("values.csv"), valuesFile: defaultFolder + "values.csv",
-                        rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv")
+        var tables = try load(units: text("units.csv"), unitsFile: defaultFolder + "units.csv",
+                              spellings: text("unit-spellings.csv"), spellingsFile: defaultFolder + "unit-spellings.csv",
+                              codes: text("codes.csv"), codesFile: defaultFolder + "codes.csv",
+                              values: text("values.csv"), valuesFile: defaultFolder + "values.csv",
+                              rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv")
+        try tables.loadHL7v2(codingSystems: text("hl7v2-coding-systems.csv"), codingSystemsFile: defaultFolder + "hl7v2-coding-systems.csv",
+                             authorities: text("assigning-authorities.csv"), authoritiesFile: defaultFolder + "assigning-authorities.csv")
+        return tables
     }
 
     /// Builds tables from explicit texts (the defaults go through here too); for tests and tools.

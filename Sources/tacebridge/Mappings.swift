@@ -13,7 +13,7 @@ struct Mappings: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv and/or values.csv.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv and/or assigning-authorities.csv.", valueName: "dir"))
     var mappings: String?
 
     func run() throws {

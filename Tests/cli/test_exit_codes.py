@@ -78,11 +78,37 @@ def test_huge_number_is_a_clear_error(tacebridge, tmp_path):
     assert b"valueQuantity.value" in proc.stderr
 
 
-def test_hl7v2_input_is_recognised_and_refused_clearly(tacebridge, tmp_path):
+def test_hl7v2_oru_converts_to_normalized_observations(tacebridge, tmp_path):
     f = tmp_path / "msg.hl7"
-    f.write_bytes(b"MSH|^~\\&|LAB|HOSP|||20250101||ORU^R01|1|P|2.5\rPID|1||123\r")
+    f.write_bytes(b"MSH|^~\\&|LAB|HOSP|||20250101||ORU^R01|1|P|2.5\r"
+                  b"PID|1||123^^^HOSP^MR\r"
+                  b"OBR|1||F1|24325-3^Hepatic panel^LN|||20250101080000+0100||||||||||||||||||F\r"
+                  b"OBX|1|NM|1751-7^Albumin^LN||3.5|g/dL^^UCUM|||||F\r"
+                  b"OBX|2|NM|1742-6^ALT^LN||40|U/L|||||X\r")
+    proc = tacebridge("convert", "--now", NOW, f, check_exit=0)
+    bundle = json.loads(proc.stdout)
+    observations = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"]
+    assert len(observations) == 1
+    assert observations[0]["valueQuantity"]["value"] == 35
+    assert observations[0]["valueQuantity"]["code"] == "g/L"
+    assert observations[0]["effectiveDateTime"] == "2025-01-01T08:00:00+01:00"
+    assert b"excluded-status" in proc.stderr
+
+
+def test_malformed_hl7v2_exits_65_with_position_or_is_counted_when_skipping(tacebridge, tmp_path):
+    f = tmp_path / "bad.hl7"
+    f.write_bytes(b"MSH|&&&&|LAB|HOSP|||20250101||ORU^R01|1|P|2.5\rPID|1||123\r")
+    proc = tacebridge("convert", "--now", NOW, f, check_exit=65)
+    assert b"bad.hl7" in proc.stderr and b"line 1" in proc.stderr
+    proc = tacebridge("convert", "--now", NOW, "--on-invalid", "skip", f, check_exit=0)
+    assert b"invalid-resource" in proc.stderr
+
+
+def test_xml_input_is_recognised_and_refused_clearly(tacebridge, tmp_path):
+    f = tmp_path / "doc.xml"
+    f.write_bytes(b"<?xml version='1.0'?><ClinicalDocument xmlns='urn:hl7-org:v3'/>")
     proc = tacebridge("score", f, check_exit=65)
-    assert b"HL7 v2" in proc.stderr
+    assert b"XML" in proc.stderr and b"not supported" in proc.stderr
 
 
 def test_unknown_format_is_refused_clearly(tacebridge, tmp_path):

@@ -153,3 +153,60 @@ def test_golden_output_is_reproduced(tacebridge, golden):
     meta = json.loads((golden.parent / "commands.json").read_text())[golden.name]
     proc = tacebridge(*meta, check_exit=0)
     assert proc.stdout == golden.read_bytes(), f"{golden} differs: run scripts/update-golden.sh and review the diff"
+
+
+def test_hl7v2_lab_sample_converts_to_valid_fhir_in_canonical_units(tacebridge):
+    """samples/hl7v2/ptace-labs.hl7, checked by hand: albumin 3.9 g/dL, bilirubin 0.9 mg/dL, GGT 64 U/L, AFP 182 ng/mL."""
+    proc = tacebridge("convert", "--now", NOW, "samples/hl7v2/ptace-labs.hl7", check_exit=0)
+    ok, report = validate(proc.stdout)
+    assert ok, report
+    values = {}
+    for e in json.loads(proc.stdout)["entry"]:
+        r = e["resource"]
+        values[r["code"]["coding"][0]["code"]] = (r["valueQuantity"]["value"], r["valueQuantity"]["code"], r["effectiveDateTime"])
+    assert values == {
+        "albumin": (39, "g/L", "2025-01-06T07:30:00+01:00"),
+        "bilirubin-total": (15.3936, "umol/L", "2025-01-06T07:30:00+01:00"),
+        "ggt": (64, "U/L", "2025-01-06T07:30:00+01:00"),
+        "afp": (182, "ng/mL", "2025-01-06T07:30:00+01:00"),
+    }
+
+
+def test_labs_in_hl7v2_and_the_rest_in_fhir_give_the_same_ptace(tacebridge, tmp_path):
+    """Issue 3 item 6: ptace-grade1's labs moved into an HL7 v2 ORU (same values, units, times and
+    statuses), linked to the FHIR Patient by a site assigning-authorities.csv row: same result."""
+    bundle = json.loads((ROOT / "samples/fhir/ptace-grade1.json").read_text())
+    labs = {"1834-1", "2324-2", "1751-7", "1975-2", "6301-6", "777-3", "1920-8", "1742-6"}
+    kept, obx = [], []
+    for e in bundle["entry"]:
+        r = e["resource"]
+        code = r.get("code", {}).get("coding", [{}])[0].get("code")
+        if r["resourceType"] == "Observation" and code in labs:
+            q, t = r["valueQuantity"], r["effectiveDateTime"]
+            dtm = t[0:4] + t[5:7] + t[8:10] + t[11:13] + t[14:16] + t[17:19] + t[19] + t[20:22] + t[23:25]
+            status = {"final": "F", "preliminary": "P"}[r["status"]]
+            obx.append(f"OBX|{len(obx) + 1}|NM|{code}^^LN||{q['value']}|{q['code']}^^UCUM|||||{status}|||{dtm}")
+        else:
+            kept.append(e)
+    assert len(obx) == 9
+    bundle["entry"] = kept
+    (tmp_path / "rest.json").write_text(json.dumps(bundle))
+    mrn = "TEST-PTACE-ALPHA"
+    segments = ["MSH|^~\\&|LIS|NORTHGATE|TACE|ONCO|20250106090000+0800||ORU^R01|ALPHA-1|P|2.5.1",
+                f"PID|1||{mrn}^^^NORTHGATE^MR", "OBR|1||F1|24325-3^^LN|||20250106074000+0800"] + obx
+    (tmp_path / "labs.hl7").write_bytes(("\r".join(segments) + "\r").encode())
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "assigning-authorities.csv").write_text("authority,system\nNORTHGATE,https://fhir.northgate-hospital.test/sid/mrn\n")
+    proc = tacebridge("score", "--now", NOW, "--mappings", site, tmp_path / "labs.hl7", tmp_path / "rest.json", check_exit=0)
+    out = json.loads(proc.stdout)
+    risks = {patient_key(r): r for r in by_type(out, "RiskAssessment")}
+    assert set(risks) == {"ptace-alpha"}
+    assert risks["ptace-alpha"]["prediction"][0]["probabilityDecimal"] == 0.134
+    fhir_only, _ = score(tacebridge, "samples/fhir/ptace-grade1.json")
+
+    def values(b):
+        return {code_of(o): o.get("valueQuantity", o.get("valueInteger", o.get("valueCodeableConcept")))
+                for o in by_type(b, "Observation") if code_of(o) in ("ptace-total", "albi-score", "child-pugh-score")}
+    assert len(values(out)) == 3 and values(out) == values(fhir_only)
+    assert round(values(out)["albi-score"]["value"], 4) == -3.0284
