@@ -77,6 +77,16 @@ enum FHIRValues {
         json.endArray()
     }
 
+    /// An identifier whose value is a `StableID` in hex, written without creating a String.
+    static func identifier(_ json: inout JSONWriter, system: String, id: StableID) {
+        json.key("identifier"); json.beginArray()
+        json.beginObject()
+        json.key("system"); json.string(system)
+        json.key("value"); id.withUTF8(.hex) { json.string(utf8: $0) }
+        json.endObject()
+        json.endArray()
+    }
+
     /// The device that authored TACEBridge output, as a logical reference (no dangling `Device/x`).
     static func deviceReference(_ json: inout JSONWriter) {
         json.beginObject()

@@ -55,7 +55,7 @@ public enum NormalizedResourceWriter {
         json.beginObject()
         json.key("resourceType"); json.string(type)
         writeExtensions(o, traceSource: traceSource, into: &json)
-        FHIRValues.identifier(&json, system: TACECodeSystems.normalizedObservationIdentifier, value: id.hex)
+        FHIRValues.identifier(&json, system: TACECodeSystems.normalizedObservationIdentifier, id: id)
         switch type {
         case "Procedure":
             json.key("status"); json.string("completed")

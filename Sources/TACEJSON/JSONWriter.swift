@@ -65,6 +65,14 @@ public struct JSONWriter: Sendable {
         withUTF8(value) { s.putQuoted($0) }
     }
 
+    /// Writes a string given as UTF-8 bytes (escaped like `string(_:)`), for callers that format
+    /// into a buffer and need no `String`. The bytes must be valid UTF-8; they are not checked.
+    public mutating func string(utf8 value: UnsafeBufferPointer<UInt8>) {
+        let s = unique()
+        s.beforeValue()
+        s.putQuoted(value)
+    }
+
     /// Shortest text that reads back as the same Double; integral values have
     /// no ".0" (`15`, `1234567`), exponents are written as `1e-7` / `1e21`.
     /// NaN and infinities are a programmer error: asserts in debug, writes `null`.
