@@ -57,6 +57,13 @@ public struct JSONWriter: Sendable {
         withUTF8(k) { s.key($0, alreadyEscaped: false) }
     }
 
+    /// Writes a member name escaped once in advance (see `JSONKey`); the next call must write its value.
+    /// Writers with fixed member names use it to skip per-call escaping and String access.
+    public mutating func key(_ k: JSONKey) {
+        let s = unique()
+        k.escaped.withUnsafeBufferPointer { s.key($0, alreadyEscaped: true) }
+    }
+
     // MARK: Scalars
 
     public mutating func string(_ value: String) {
@@ -139,6 +146,23 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ k: String, _ v: JSONValue) { key(k); raw(v) }
     public mutating func rawNumberField(_ k: String, _ text: String) { key(k); rawNumber(text) }
     public mutating func nullField(_ k: String) { key(k); null() }
+}
+
+/// A member name escaped once, for writers that use the same names for every record
+/// (`static let` constants): `JSONWriter.key(_: JSONKey)` copies it without scanning it again.
+public struct JSONKey: Sendable, Hashable {
+    /// The name as JSON string content: escaped, without the surrounding quotes.
+    let escaped: [UInt8]
+    /// The member name as given.
+    public let name: String
+
+    public init(_ name: String) {
+        self.name = name
+        var json = JSONWriter(pretty: false)
+        json.string(name)
+        let quoted = json.bytes  // `"…"`: always at least the two quotes
+        escaped = Array(quoted.dropFirst().dropLast())
+    }
 }
 
 /// Runs `body` on the string's UTF-8 bytes without copying native strings.
