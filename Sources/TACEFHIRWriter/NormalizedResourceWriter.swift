@@ -70,8 +70,8 @@ public enum NormalizedResourceWriter {
         default:
             json.key(.status); json.string(o.status.rawValue)
             let constant = ConstantParts.of(o.concept)
-            json.key(.category); json.raw(constant.category.root)
-            json.key(.code); json.raw(constant.code.root)
+            json.key(.category); json.raw(compactSource: constant.category.root)
+            json.key(.code); json.raw(compactSource: constant.code.root)
             json.key(.subject); FHIRValues.subject(&json, o.patient)
             if let t = o.effective { json.key(.effectiveDateTime); json.string(t.fhirDateTime) }
             switch o.value {
@@ -130,8 +130,9 @@ public enum NormalizedResourceWriter {
         json.endArray()
     }
 
-    /// The parts of a normalized Observation that depend only on its concept, built once and copied
-    /// token by token (`JSONWriter.raw`), which is several times faster than writing them call by call.
+    /// The parts of a normalized Observation that depend only on its concept, built once by a compact
+    /// writer and copied (`JSONWriter.raw(compactSource:)`: in one piece into compact output, token by
+    /// token into pretty output), which is several times faster than writing them call by call.
     struct ConstantParts: Sendable {
         let category: JSONDocument
         let code: JSONDocument

@@ -137,6 +137,23 @@ public struct JSONWriter: Sendable {
         unique().raw(json)
     }
 
+    /// Like `raw(_:)`, for a value whose source text is compact (no whitespace between tokens), such
+    /// as a fragment written once by a compact `JSONWriter` and parsed back: a compact writer copies
+    /// the text in one piece instead of token by token; a pretty writer re-serialises it as `raw` does.
+    /// (If the source is not compact after all, the output keeps its whitespace: still valid JSON.)
+    public mutating func raw(compactSource json: JSONValue) {
+        let s = unique()
+        if s.pretty {
+            s.raw(json)
+            return
+        }
+        let n = json.node
+        json.storage.bytes.withUnsafeBufferPointer { bytes in
+            s.beforeValue()
+            s.put(UnsafeBufferPointer(rebasing: bytes[Int(n.start) ..< Int(n.end)]))
+        }
+    }
+
     // MARK: Conveniences
 
     public mutating func field(_ k: String, _ s: String) { key(k); string(s) }

@@ -288,4 +288,20 @@ struct WriterTests {
         copy.withUTF8 { b.string(utf8: $0) }
         #expect(text(a) == text(b))
     }
+
+    @Test func compactSourceFragmentsWriteLikeRaw() throws {
+        let source = #"{"coding":[{"system":"http://x","code":"a\"b","n":1.50,"ok":true,"none":null}],"e":{},"l":[]}"#
+        let fragment = try JSONDocument.parse(Array(source.utf8)).root
+        for pretty in [true, false] {
+            var viaRaw = JSONWriter(pretty: pretty), viaCompact = JSONWriter(pretty: pretty)
+            for w in [0, 1] {
+                var json = w == 0 ? viaRaw : viaCompact
+                json.beginArray(); json.number(1)
+                if w == 0 { json.raw(fragment) } else { json.raw(compactSource: fragment) }
+                json.endArray()
+                if w == 0 { viaRaw = json } else { viaCompact = json }
+            }
+            #expect(text(viaCompact) == text(viaRaw))
+        }
+    }
 }
