@@ -34,34 +34,35 @@ public struct BundleStreamWriter {
         self.deduplicates = deduplicates
         json = JSONWriter(pretty: pretty)
         json.beginObject()
-        json.key("resourceType"); json.string("Bundle")
-        json.key("type"); json.string(type.rawValue)
-        json.key("timestamp"); json.string(timestamp.fhirDateTime)
+        json.key(.resourceType); json.string("Bundle")
+        json.key(.type); json.string(type.rawValue)
+        json.key(.timestamp); json.string(timestamp.fhirDateTime)
     }
 
     /// Whether an entry with this id was already written.
     public func contains(_ id: StableID) -> Bool { written.contains(id.value) }
 
-    /// Appends one entry with fullUrl `urn:uuid:<id>`, once per id; `request` is used only in transaction Bundles.
-    public mutating func entry(id: StableID, request: EntryRequest?, resource: (inout JSONWriter) -> Void) {
+    /// Appends one entry with fullUrl `urn:uuid:<id>`, once per id; `request` is evaluated and used only in
+    /// transaction Bundles (building it formats the identifier, which a collection Bundle does not need).
+    public mutating func entry(id: StableID, request: @autoclosure () -> EntryRequest?, resource: (inout JSONWriter) -> Void) {
         if deduplicates { guard written.insert(id.value).inserted else { return } }
-        let fullUrl = id.urnUUID
-        if entryCount == 0 { json.key("entry"); json.beginArray() }  // FHIR JSON forbids an empty array
+        if entryCount == 0 { json.key(.entry); json.beginArray() }  // FHIR JSON forbids an empty array
         entryCount += 1
         json.beginObject()
-        json.key("fullUrl"); json.string(fullUrl)
-        json.key("resource")
+        json.key(.fullUrl)
+        id.withUTF8(.urnUUID) { json.string(utf8: $0) }
+        json.key(.resource)
         resource(&json)
-        if type == .transaction, let request {
-            json.key("request"); json.beginObject()
+        if type == .transaction, let request = request() {
+            json.key(.request); json.beginObject()
             switch request {
             case .conditionalCreate(let t, let system, let value):
-                json.key("method"); json.string("POST")
-                json.key("url"); json.string(t)
-                json.key("ifNoneExist"); json.string("identifier=" + system + "|" + value)
+                json.key(.method); json.string("POST")
+                json.key(.url); json.string(t)
+                json.key(.ifNoneExist); json.string("identifier=" + system + "|" + value)
             case .put(let t, let id):
-                json.key("method"); json.string("PUT")
-                json.key("url"); json.string(t + "/" + id)
+                json.key(.method); json.string("PUT")
+                json.key(.url); json.string(t + "/" + id)
             }
             json.endObject()
         }

@@ -53,85 +53,86 @@ public enum NormalizedResourceWriter {
     public static func write(_ o: TypedObservation, id: StableID, traceSource: Bool = false, into json: inout JSONWriter) {
         let type = resourceType(of: o)
         json.beginObject()
-        json.key("resourceType"); json.string(type)
+        json.key(.resourceType); json.string(type)
         writeExtensions(o, traceSource: traceSource, into: &json)
-        FHIRValues.identifier(&json, system: TACECodeSystems.normalizedObservationIdentifier, value: id.hex)
+        FHIRValues.identifier(&json, system: TACECodeSystems.normalizedObservationIdentifier, id: id)
         switch type {
         case "Procedure":
-            json.key("status"); json.string("completed")
-            json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.procedures, code: "tace", display: o.concept.displayName)
-            json.key("subject"); FHIRValues.subject(&json, o.patient)
-            if let t = o.effective { json.key("performedDateTime"); json.string(t.fhirDateTime) }
+            json.key(.status); json.string("completed")
+            json.key(.code); FHIRValues.codeableConcept(&json, system: TACECodeSystems.procedures, code: "tace", display: o.concept.displayName)
+            json.key(.subject); FHIRValues.subject(&json, o.patient)
+            if let t = o.effective { json.key(.performedDateTime); json.string(t.fhirDateTime) }
         case "Condition":
-            json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.snomed, code: "109841003",
+            json.key(.code); FHIRValues.codeableConcept(&json, system: TACECodeSystems.snomed, code: "109841003",
                                                          display: "Liver cell carcinoma (disorder)")
-            json.key("subject"); FHIRValues.subject(&json, o.patient)
-            if let t = o.effective { json.key("onsetDateTime"); json.string(t.fhirDateTime) }
+            json.key(.subject); FHIRValues.subject(&json, o.patient)
+            if let t = o.effective { json.key(.onsetDateTime); json.string(t.fhirDateTime) }
         default:
-            json.key("status"); json.string(o.status.rawValue)
+            json.key(.status); json.string(o.status.rawValue)
             let constant = ConstantParts.of(o.concept)
-            json.key("category"); json.raw(constant.category.root)
-            json.key("code"); json.raw(constant.code.root)
-            json.key("subject"); FHIRValues.subject(&json, o.patient)
-            if let t = o.effective { json.key("effectiveDateTime"); json.string(t.fhirDateTime) }
+            json.key(.category); json.raw(compactSource: constant.category.root)
+            json.key(.code); json.raw(compactSource: constant.code.root)
+            json.key(.subject); FHIRValues.subject(&json, o.patient)
+            if let t = o.effective { json.key(.effectiveDateTime); json.string(t.fhirDateTime) }
             switch o.value {
             case .quantity(let m):
-                json.key("valueQuantity"); FHIRValues.quantity(&json, m.value, unit: m.unit, comparator: m.comparator)
+                json.key(.valueQuantity); FHIRValues.quantity(&json, m.value, unit: m.unit, comparator: m.comparator)
             case .coded(let code):
-                json.key("valueCodeableConcept")
+                json.key(.valueCodeableConcept)
                 FHIRValues.codeableConcept(&json, system: TACECodeSystems.values(of: o.concept), code: code)
             case .text(let text):
-                json.key("valueString"); json.string(text)
+                json.key(.valueString); json.string(text)
             case .event:
                 break
             }
             if !o.notes.isEmpty {
-                json.key("note"); json.beginArray()
-                for n in o.notes { json.beginObject(); json.key("text"); json.string(n); json.endObject() }
+                json.key(.note); json.beginArray()
+                for n in o.notes { json.beginObject(); json.key(.text); json.string(n); json.endObject() }
                 json.endArray()
             }
             if let ref = o.source.resourceReference, o.source.format == .fhirJSON || o.source.format == .fhirNDJSON {
-                json.key("derivedFrom"); json.beginArray(); FHIRValues.reference(&json, ref); json.endArray()
+                json.key(.derivedFrom); json.beginArray(); FHIRValues.reference(&json, ref); json.endArray()
             }
         }
         json.endObject()
     }
 
     static func writeExtensions(_ o: TypedObservation, traceSource: Bool, into json: inout JSONWriter) {
-        json.key("extension"); json.beginArray()
+        json.key(.`extension`); json.beginArray()
         json.beginObject()
-        json.key("url"); json.string(originalCodingExtension)
-        json.key("valueCoding"); json.beginObject()
-        if let s = o.original.system, !s.isEmpty { json.key("system"); json.string(s) }
-        json.key("code"); json.string(o.original.code)
-        if let d = o.original.display { json.key("display"); json.string(d) }
+        json.key(.url); json.string(originalCodingExtension)
+        json.key(.valueCoding); json.beginObject()
+        if let s = o.original.system, !s.isEmpty { json.key(.system); json.string(s) }
+        json.key(.code); json.string(o.original.code)
+        if let d = o.original.display { json.key(.display); json.string(d) }
         json.endObject()
         json.endObject()
         if let valueText = o.original.valueText {
             json.beginObject()
-            json.key("url"); json.string(originalValueExtension)
-            json.key("valueString"); json.string(o.original.unit.map { valueText + " " + $0 } ?? valueText)
+            json.key(.url); json.string(originalValueExtension)
+            json.key(.valueString); json.string(o.original.unit.map { valueText + " " + $0 } ?? valueText)
             json.endObject()
         }
         if let c = o.conversion {
             json.beginObject()
-            json.key("url"); json.string(conversionExtension)
+            json.key(.url); json.string(conversionExtension)
             var text = "\(c.from.rawValue) -> \(c.to.rawValue) x \(formatFactor(c.factor))"
             if let p = c.parameter { text += " (\(p))" }
-            json.key("valueString"); json.string(text)
+            json.key(.valueString); json.string(text)
             json.endObject()
         }
         if traceSource {
             json.beginObject()
-            json.key("url"); json.string(sourceExtension)
-            json.key("valueString"); json.string(o.source.format.rawValue + " " + o.source.file + " " + o.source.location)
+            json.key(.url); json.string(sourceExtension)
+            json.key(.valueString); json.string(o.source.format.rawValue + " " + o.source.file + " " + o.source.location)
             json.endObject()
         }
         json.endArray()
     }
 
-    /// The parts of a normalized Observation that depend only on its concept, built once and copied
-    /// token by token (`JSONWriter.raw`), which is several times faster than writing them call by call.
+    /// The parts of a normalized Observation that depend only on its concept, built once by a compact
+    /// writer and copied (`JSONWriter.raw(compactSource:)`: in one piece into compact output, token by
+    /// token into pretty output), which is several times faster than writing them call by call.
     struct ConstantParts: Sendable {
         let category: JSONDocument
         let code: JSONDocument

@@ -57,12 +57,27 @@ public struct JSONWriter: Sendable {
         withUTF8(k) { s.key($0, alreadyEscaped: false) }
     }
 
+    /// Writes a member name escaped once in advance (see `JSONKey`); the next call must write its value.
+    /// Writers with fixed member names use it to skip per-call escaping and String access.
+    public mutating func key(_ k: JSONKey) {
+        let s = unique()
+        k.escaped.withUnsafeBufferPointer { s.key($0, alreadyEscaped: true) }
+    }
+
     // MARK: Scalars
 
     public mutating func string(_ value: String) {
         let s = unique()
         s.beforeValue()
         withUTF8(value) { s.putQuoted($0) }
+    }
+
+    /// Writes a string given as UTF-8 bytes (escaped like `string(_:)`), for callers that format
+    /// into a buffer and need no `String`. The bytes must be valid UTF-8; they are not checked.
+    public mutating func string(utf8 value: UnsafeBufferPointer<UInt8>) {
+        let s = unique()
+        s.beforeValue()
+        s.putQuoted(value)
     }
 
     /// Shortest text that reads back as the same Double; integral values have
@@ -122,6 +137,23 @@ public struct JSONWriter: Sendable {
         unique().raw(json)
     }
 
+    /// Like `raw(_:)`, for a value whose source text is compact (no whitespace between tokens), such
+    /// as a fragment written once by a compact `JSONWriter` and parsed back: a compact writer copies
+    /// the text in one piece instead of token by token; a pretty writer re-serialises it as `raw` does.
+    /// (If the source is not compact after all, the output keeps its whitespace: still valid JSON.)
+    public mutating func raw(compactSource json: JSONValue) {
+        let s = unique()
+        if s.pretty {
+            s.raw(json)
+            return
+        }
+        let n = json.node
+        json.storage.bytes.withUnsafeBufferPointer { bytes in
+            s.beforeValue()
+            s.put(UnsafeBufferPointer(rebasing: bytes[Int(n.start) ..< Int(n.end)]))
+        }
+    }
+
     // MARK: Conveniences
 
     public mutating func field(_ k: String, _ s: String) { key(k); string(s) }
@@ -131,6 +163,23 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ k: String, _ v: JSONValue) { key(k); raw(v) }
     public mutating func rawNumberField(_ k: String, _ text: String) { key(k); rawNumber(text) }
     public mutating func nullField(_ k: String) { key(k); null() }
+}
+
+/// A member name escaped once, for writers that use the same names for every record
+/// (`static let` constants): `JSONWriter.key(_: JSONKey)` copies it without scanning it again.
+public struct JSONKey: Sendable, Hashable {
+    /// The name as JSON string content: escaped, without the surrounding quotes.
+    let escaped: [UInt8]
+    /// The member name as given.
+    public let name: String
+
+    public init(_ name: String) {
+        self.name = name
+        var json = JSONWriter(pretty: false)
+        json.string(name)
+        let quoted = json.bytes  // `"…"`: always at least the two quotes
+        escaped = Array(quoted.dropFirst().dropLast())
+    }
 }
 
 /// Runs `body` on the string's UTF-8 bytes without copying native strings.

@@ -264,4 +264,44 @@ struct WriterTests {
         #expect(text(b) == "[1,\"b\"]")
         #expect(a.byteCount == 5 && a.depth == 0)
     }
+
+    @Test func preEscapedKeysWriteLikeStringKeys() {
+        let names = ["status", "a\"b", "back\\slash", "tab\t", "é", ""]
+        for pretty in [true, false] {
+            var viaString = JSONWriter(pretty: pretty), viaKey = JSONWriter(pretty: pretty)
+            viaString.beginObject(); viaKey.beginObject()
+            for (i, name) in names.enumerated() {
+                viaString.key(name); viaString.number(i)
+                viaKey.key(JSONKey(name)); viaKey.number(i)
+            }
+            viaString.endObject(); viaKey.endObject()
+            #expect(text(viaKey) == text(viaString))
+        }
+        #expect(JSONKey("a\"b").name == "a\"b")
+    }
+
+    @Test func utf8StringsAreEscapedLikeStrings() {
+        var a = JSONWriter(pretty: false), b = JSONWriter(pretty: false)
+        let value = "x\"y\n"
+        a.string(value)
+        var copy = value
+        copy.withUTF8 { b.string(utf8: $0) }
+        #expect(text(a) == text(b))
+    }
+
+    @Test func compactSourceFragmentsWriteLikeRaw() throws {
+        let source = #"{"coding":[{"system":"http://x","code":"a\"b","n":1.50,"ok":true,"none":null}],"e":{},"l":[]}"#
+        let fragment = try JSONDocument.parse(Array(source.utf8)).root
+        for pretty in [true, false] {
+            var viaRaw = JSONWriter(pretty: pretty), viaCompact = JSONWriter(pretty: pretty)
+            for w in [0, 1] {
+                var json = w == 0 ? viaRaw : viaCompact
+                json.beginArray(); json.number(1)
+                if w == 0 { json.raw(fragment) } else { json.raw(compactSource: fragment) }
+                json.endArray()
+                if w == 0 { viaRaw = json } else { viaCompact = json }
+            }
+            #expect(text(viaCompact) == text(viaRaw))
+        }
+    }
 }

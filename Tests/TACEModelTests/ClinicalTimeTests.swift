@@ -71,4 +71,17 @@ struct StableIDTests {
         #expect(id.hex.count == 32)
         #expect(UInt128(id.hex, radix: 16) == id.value)
     }
+
+    @Test func bytesFormsMatchTheStringForms() {
+        for i in 0..<200 {
+            let id = StableID(["resource", String(i)])
+            #expect(id.withUTF8(.hex) { String(decoding: $0, as: UTF8.self) } == id.hex)
+            #expect(id.withUTF8(.uuid) { String(decoding: $0, as: UTF8.self) } == id.uuid)
+            #expect(id.withUTF8(.urnUUID) { String(decoding: $0, as: UTF8.self) } == "urn:uuid:" + id.uuid)
+        }
+        // Digits a-f and 0-9 at both ends of the value.
+        #expect(StableID(value: 0).hex == String(repeating: "0", count: 32))
+        #expect(StableID(value: .max).hex == String(repeating: "f", count: 32))
+        #expect(StableID(value: .max).uuid == "ffffffff-ffff-8fff-bfff-ffffffffffff")
+    }
 }
