@@ -144,64 +144,68 @@ public struct AssessmentWriter {
     func writeSupportingScores(_ a: PatientAssessment, key: [String], to bundle: inout BundleStreamWriter, refs: inout [String]) -> [String] {
         var urls: [String] = []
         if let albi = a.ptace.albi {
-            let albiKey = StableID(key + ["albi"])
-            let id = "albi-" + albiKey.hex
-            let url = albiKey.urnUUID
-            let inputs = a.ptace.evidence.filter { $0.concept == .bilirubinTotal || $0.concept == .albumin }
-            bundle.entry(id: albiKey, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.derivedObservationIdentifier, identifierValue: id)) { json in
-                json.beginObject()
-                json.key("resourceType"); json.string("Observation")
-                FHIRValues.identifier(&json, system: TACECodeSystems.derivedObservationIdentifier, value: id)
-                json.key("status"); json.string("final")
-                json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.scores, code: "albi-score",
-                                                             display: "ALBI score", text: "ALBI score (Johnson 2015)")
-                json.key("subject"); FHIRValues.subject(&json, a.patient)
-                json.key("effectiveDateTime"); json.string(a.ptace.index.time.fhirDateTime)
-                json.key("valueQuantity"); FHIRValues.quantity(&json, albi.score, unit: .score)
-                json.key("component"); json.beginArray()
-                json.beginObject()
-                json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.scores, code: "albi-grade", display: "ALBI grade")
-                json.key("valueInteger"); json.number(albi.grade)
-                json.endObject()
-                json.endArray()
-                json.key("note"); json.beginArray(); json.beginObject()
-                json.key("text"); json.string("ALBI = 0.66 x log10(bilirubin \(fmt(FHIRValues.clean(albi.bilirubinUmolPerL))) umol/L) + (\(fmt(configuration.albiAlbuminCoefficient))) x albumin \(fmt(FHIRValues.clean(albi.albuminGPerL))) g/L = \(fmt4(albi.score)); grade \(albi.grade) (<= -2.60: 1; <= -1.39: 2; else 3). albi.roundTo=\(configuration.albiRounding.rawValue).")
-                json.endObject(); json.endArray()
-                writeDerivedFrom(inputs, into: &json)
-                json.endObject()
-            }
-            urls.append(url)
+            let note = "ALBI = 0.66 x log10(bilirubin \(fmt(FHIRValues.clean(albi.bilirubinUmolPerL))) umol/L) + (\(fmt(configuration.albiAlbuminCoefficient))) x albumin \(fmt(FHIRValues.clean(albi.albuminGPerL))) g/L = \(fmt4(albi.score)); grade \(albi.grade) (<= -2.60: 1; <= -1.39: 2; else 3). albi.roundTo=\(configuration.albiRounding.rawValue)."
+            urls.append(writeDerivedScore(
+                DerivedScore(name: "albi", code: "albi-score", display: "ALBI score", text: "ALBI score (Johnson 2015)", value: albi.score,
+                             componentCode: "albi-grade", componentDisplay: "ALBI grade", component: .integer(albi.grade), note: note,
+                             inputs: a.ptace.evidence.filter { $0.concept == .bilirubinTotal || $0.concept == .albumin }),
+                for: a, key: key, to: &bundle))
         }
         if let result = a.childPugh.result {
-            let cp = a.childPugh
-            let cpKey = StableID(key + ["child-pugh"])
-            let id = "child-pugh-" + cpKey.hex
-            let url = cpKey.urnUUID
-            bundle.entry(id: cpKey, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.derivedObservationIdentifier, identifierValue: id)) { json in
-                json.beginObject()
-                json.key("resourceType"); json.string("Observation")
-                FHIRValues.identifier(&json, system: TACECodeSystems.derivedObservationIdentifier, value: id)
-                json.key("status"); json.string("final")
-                json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.scores, code: "child-pugh-score",
-                                                             display: "Child-Pugh score", text: "Child-Turcotte-Pugh score")
-                json.key("subject"); FHIRValues.subject(&json, a.patient)
-                json.key("effectiveDateTime"); json.string(a.ptace.index.time.fhirDateTime)
-                json.key("valueQuantity"); FHIRValues.quantity(&json, Double(result.points), unit: .score)
-                json.key("component"); json.beginArray()
-                json.beginObject()
-                json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.scores, code: "child-pugh-class", display: "Child-Pugh class")
-                json.key("valueString"); json.string(result.childClass)
-                json.endObject()
-                json.endArray()
-                json.key("note"); json.beginArray(); json.beginObject()
-                json.key("text"); json.string(cp.rationale)
-                json.endObject(); json.endArray()
-                writeDerivedFrom(cp.evidence, into: &json)
-                json.endObject()
-            }
-            urls.append(url)
+            urls.append(writeDerivedScore(
+                DerivedScore(name: "child-pugh", code: "child-pugh-score", display: "Child-Pugh score", text: "Child-Turcotte-Pugh score",
+                             value: Double(result.points), componentCode: "child-pugh-class", componentDisplay: "Child-Pugh class",
+                             component: .string(result.childClass), note: a.childPugh.rationale, inputs: a.childPugh.evidence),
+                for: a, key: key, to: &bundle))
         }
         return urls
+    }
+
+    /// A score derived from the inputs (ALBI, Child-Pugh), written as an Observation with one component.
+    struct DerivedScore {
+        enum ComponentValue { case integer(Int), string(String) }
+        var name: String
+        var code: String
+        var display: String
+        var text: String
+        var value: Double
+        var componentCode: String
+        var componentDisplay: String
+        var component: ComponentValue
+        var note: String
+        var inputs: [TypedObservation]
+    }
+
+    /// Writes a derived-score Observation (conditional create on a deterministic identifier); returns its fullUrl.
+    func writeDerivedScore(_ score: DerivedScore, for a: PatientAssessment, key: [String], to bundle: inout BundleStreamWriter) -> String {
+        let stable = StableID(key + [score.name])
+        let id = score.name + "-" + stable.hex
+        bundle.entry(id: stable, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.derivedObservationIdentifier, identifierValue: id)) { json in
+            json.beginObject()
+            json.key("resourceType"); json.string("Observation")
+            FHIRValues.identifier(&json, system: TACECodeSystems.derivedObservationIdentifier, value: id)
+            json.key("status"); json.string("final")
+            json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.scores, code: score.code,
+                                                         display: score.display, text: score.text)
+            json.key("subject"); FHIRValues.subject(&json, a.patient)
+            json.key("effectiveDateTime"); json.string(a.ptace.index.time.fhirDateTime)
+            json.key("valueQuantity"); FHIRValues.quantity(&json, score.value, unit: .score)
+            json.key("component"); json.beginArray()
+            json.beginObject()
+            json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.scores, code: score.componentCode, display: score.componentDisplay)
+            switch score.component {
+            case .integer(let i): json.key("valueInteger"); json.number(i)
+            case .string(let s): json.key("valueString"); json.string(s)
+            }
+            json.endObject()
+            json.endArray()
+            json.key("note"); json.beginArray(); json.beginObject()
+            json.key("text"); json.string(score.note)
+            json.endObject(); json.endArray()
+            writeDerivedFrom(score.inputs, into: &json)
+            json.endObject()
+        }
+        return stable.urnUUID
     }
 
     func writeDerivedFrom(_ inputs: [TypedObservation], into json: inout JSONWriter) {
