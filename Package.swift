@@ -49,7 +49,7 @@ let package = Package(
             name: "tacebridge",
             dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel"]),
+        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel", "TACEMappings", "TACEHL7v2", "TACEHL7v2Reader", "TACEFHIRReader"]),
 
         .testTarget(name: "TACEModelTests", dependencies: ["TACEModel"]),
         .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring"]),

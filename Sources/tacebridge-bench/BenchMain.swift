@@ -2,11 +2,13 @@
 import Glibc
 #endif
 
-/// `tacebridge-bench [--patients N[,N...]] [--labs-per-patient K] [--binary PATH] [--keep DIR]`
+/// `tacebridge-bench [--patients N[,N...]|none] [--labs-per-patient K] [--binary PATH] [--keep DIR]
+///  [--hl7-mb MB] [--hl7-runs N] [--python PATH]`
 ///
 /// Generates FHIR NDJSON cohorts of N patients, runs `tacebridge convert` and `tacebridge score` on each
 /// as a child process (release build expected), and prints MB/s, resources/s, wall time and peak RSS
 /// of the child. Memory flat as the file grows shows as a constant peak RSS across sizes for convert.
+/// Then HL7 v2 ORU^R01 parse and map in process, beside the Python libraries (`HL7Bench`).
 @main
 struct BenchMain {
     static func main() {
@@ -14,6 +16,7 @@ struct BenchMain {
         var labsPerPatient = 4
         var binary = ".build/release/tacebridge"
         var keep: String? = nil
+        var hl7 = HL7Bench.Options()
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let a = args.next() {
             switch a {
@@ -21,8 +24,11 @@ struct BenchMain {
             case "--labs-per-patient": labsPerPatient = Int(args.next() ?? "") ?? labsPerPatient
             case "--binary": binary = args.next() ?? binary
             case "--keep": keep = args.next()
+            case "--hl7-mb": hl7.megabytes = Int(args.next() ?? "") ?? hl7.megabytes
+            case "--python": hl7.python = args.next()
+            case "--hl7-runs": hl7.runs = max(1, Int(args.next() ?? "") ?? hl7.runs)
             case "-h", "--help":
-                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR]")
+                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR] [--hl7-mb 64 (0: none)] [--hl7-runs 5] [--python PATH]")
                 return
             default:
                 complain("tacebridge-bench: unknown argument \(a)")
@@ -57,6 +63,7 @@ struct BenchMain {
             }
             if keep == nil { unlink(path) }
         }
+        if hl7.megabytes > 0 { HL7Bench.run(hl7, directory: dir) }
         if keep == nil { rmdir(dir) }
     }
 
