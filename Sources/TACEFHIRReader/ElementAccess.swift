@@ -169,19 +169,8 @@ func isPlainRelativeReference(_ reference: String) -> Bool {
     }
 }
 
-/// Source text that may be echoed in a report (units, code systems, codes): shown quoted when it looks
-/// like a code — at most 64 characters, no spaces, only the characters codes and URIs use — and
-/// withheld otherwise, because a misaligned field can carry a name or a value (patient data).
-func echoable(_ text: String) -> String {
-    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/%.*[]{}^_'-:|#+~µμ".unicodeScalars)
-    guard !text.isEmpty, text.unicodeScalars.count <= 64, text.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
-        return "(text withheld: it does not look like a code)"
-    }
-    return "'" + text + "'"
-}
+/// Source text that may be echoed in a report: see `ReportText.echoable`.
+func echoable(_ text: String) -> String { ReportText.echoable(text) }
 
-/// `system|code` for reports, withheld when either part does not look like a code.
-func codingText(_ system: String?, _ code: String) -> String {
-    let text = (system ?? "") + "|" + code
-    return echoable(text).hasPrefix("'") ? text : echoable(text)
-}
+/// `system|code` for reports: see `ReportText.codingText`.
+func codingText(_ system: String?, _ code: String) -> String { ReportText.codingText(system, code) }

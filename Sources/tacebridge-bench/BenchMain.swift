@@ -63,6 +63,7 @@ struct BenchMain {
             }
             if keep == nil { unlink(path) }
         }
+        hl7.keepCorpus = keep != nil
         if hl7.megabytes > 0 { HL7Bench.run(hl7, directory: dir) }
         if keep == nil { rmdir(dir) }
     }

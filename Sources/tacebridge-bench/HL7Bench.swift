@@ -24,6 +24,8 @@ enum HL7Bench {
         var script = "scripts/bench_hl7_python.py"
         /// Bytes of the corpus given to each Python library (hl7apy is slow).
         var pythonBytes: [(library: String, bytes: Int)] = [("hl7", 4 << 20), ("hl7apy", 256 << 10)]
+        /// Whether to leave the corpus in the directory as `oru-r01.hl7` (`--keep DIR`).
+        var keepCorpus = false
     }
 
     static func run(_ options: Options, directory: String) {
@@ -35,6 +37,7 @@ enum HL7Bench {
             return
         }
         let reader = HL7v2Reader(mappings: tables)
+        if options.keepCorpus { writeFile("\(directory)/oru-r01.hl7", corpus.bytes) }
         print("")
         print("HL7 v2 ER7: \(corpus.messages) generated ORU^R01 messages, \(f1(Double(corpus.bytes.count) / 1e6)) MB, "
               + "\(corpus.results) OBX; in process, one thread, MB/s of thread CPU time over \(options.runs) runs (median, min-max)")
