@@ -87,6 +87,16 @@ public struct ReadReport: Sendable {
         if items.count < maxItems { items.append(item) }
     }
 
+    /// Whether `skip` still lists items (the first `maxItems`); counts are always complete.
+    public var listsItems: Bool { items.count < maxItems }
+
+    /// Counts one item of `kind` and lists it while the list has room; `item` (whose kind must be
+    /// `kind`) is made only then, so readers of large inputs build no text for unlisted items.
+    public mutating func skip(_ kind: SkipKind, _ item: @autoclosure () -> SkippedItem) {
+        skippedByKind[kind, default: 0] += 1
+        if items.count < maxItems { items.append(item()) }
+    }
+
     public mutating func merge(_ other: ReadReport) {
         for (k, v) in other.skippedByKind { skippedByKind[k, default: 0] += v }
         for item in other.items where items.count < maxItems { items.append(item) }

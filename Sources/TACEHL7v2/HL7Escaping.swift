@@ -42,6 +42,12 @@ public enum HL7Escaping {
         return out
     }
 
+    /// Decodes one value borrowed from the input; as `decode(_:delimiters:)` on an array slice.
+    public static func decode(_ buffer: UnsafeBufferPointer<UInt8>, delimiters: HL7Delimiters) -> String {
+        if buffer.firstIndex(of: delimiters.escape) == nil { return decodeText(buffer) }
+        return decode(Array(buffer)[...], delimiters: delimiters)
+    }
+
     /// Text without escape processing: UTF-8 when valid, else ISO 8859-1.
     public static func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
         bytes.withUnsafeBufferPointer { decodeText($0) }

@@ -54,9 +54,13 @@ public struct HL7v2Reader: Sendable {
         let key = message.header[3].string + "|" + message.header[4].string + "|" + message.header[10].string
 
         var identity: PatientIdentity? = nil
-        var obr: (segment: HL7Segment, occurrence: Int, results: Int)? = nil
-        var occurrences: [String: Int] = [:]
-        let segments = message.segments
+        var obr: (segment: HL7Segment, index: Int, occurrence: Int, results: Int)? = nil
+        // Counted here and added to the report once per message.
+        var obrCount = 0, obxCount = 0
+        defer {
+            if obrCount > 0 { out.report.resourcesByType["OBR", default: 0] += obrCount }
+            if obxCount > 0 { out.report.resourcesByType["OBX", default: 0] += obxCount }
+        }
 
         func closeOBR(_ out: inout FHIRReadOutput) {
             guard let group = obr else { return }
@@ -73,72 +77,81 @@ public struct HL7v2Reader: Sendable {
             }
         }
 
-        var index = 0
-        while index < segments.count {
-            let segment = segments[index]
-            let id = segment.id
-            let occurrence = (occurrences[id] ?? 0) + 1
-            occurrences[id] = occurrence
-            index += 1
-            switch id {
-            case "PID":
-                // A new patient group: the previous group's OBR (and its time) no longer applies.
-                closeOBR(&out)
-                obr = nil
-                identity = patientIdentity(segment)
-            case "OBR":
-                closeOBR(&out)
-                out.report.resourcesByType["OBR", default: 0] += 1
-                obr = (segment, occurrence, 0)
-            case "OBX":
-                out.report.resourcesByType["OBX", default: 0] += 1
-                obr?.results += 1
-                var notes: [String] = []
-                while index < segments.count, segments[index].id == "NTE" {
-                    let nte = segments[index]
-                    occurrences["NTE", default: 0] += 1
-                    let text = nte[3].repetitions.map(\.string).joined(separator: "\n")
-                    if !text.isEmpty { notes.append(text) }
-                    index += 1
-                }
-                let location = prefix + " OBX[\(occurrence)]"
-                if isOrder {
-                    skip(&out, file, location, "OBX", .orderNotResult, "OBX in an order message (\(echoable(type.description))): an order detail")
+        try message.withView { (view) throws(HL7v2ReadError) in
+            var index = 0
+            while index < view.segmentCount {
+                let segment = index
+                index += 1
+                switch view.segmentID(segment) {
+                case .pid:
+                    // A new patient group: the previous group's OBR (and its time) no longer applies.
+                    closeOBR(&out)
+                    obr = nil
+                    identity = patientIdentity(view, segment)
+                case .obr:
+                    closeOBR(&out)
+                    obrCount += 1
+                    obr = (message.segments[segment], segment, obrCount, 0)
+                case .obx:
+                    obxCount += 1
+                    obr?.results += 1
+                    var notes: [String] = []
+                    while index < view.segmentCount, view.segmentID(index) == .nte {
+                        let text = noteText(view, index)
+                        if !text.isEmpty { notes.append(text) }
+                        index += 1
+                    }
+                    let context = ResultContext(file: file, messagePrefix: prefix, messageKey: key, occurrence: obxCount,
+                                                identity: identity, obr: obr?.index, notes: notes,
+                                                wantsDetails: out.report.listsItems)
+                    if isOrder {
+                        out.report.skip(.orderNotResult, SkippedItem(
+                            file: file, location: context.location, resourceType: "OBX", kind: .orderNotResult,
+                            detail: "OBX in an order message (\(echoable(type.description))): an order detail"))
+                        continue
+                    }
+                    do throws(InvalidField) {
+                        if let o = try readOBX(view, segment, context: context, into: &out) {
+                            out.observations.append(o)
+                            out.report.observationsProduced += 1
+                        }
+                    } catch {
+                        let where_ = context.location + "-" + String(error.field)
+                        if invalidPolicy == .fail {
+                            throw HL7v2ReadError(file: file, location: where_, reason: error.reason)
+                        }
+                        skip(&out, file, where_, "OBX", .invalidResource, error.reason)
+                    }
+                default:
                     continue
                 }
-                do throws(InvalidField) {
-                    let context = ResultContext(file: file, location: location, recordKey: key + "#OBX-\(occurrence)",
-                                                identity: identity, obr: obr?.segment, notes: notes)
-                    if let o = try readOBX(segment, context: context, into: &out) {
-                        out.observations.append(o)
-                        out.report.observationsProduced += 1
-                    }
-                } catch {
-                    let where_ = location + "-" + String(error.field)
-                    if invalidPolicy == .fail {
-                        throw HL7v2ReadError(file: file, location: where_, reason: error.reason)
-                    }
-                    skip(&out, file, where_, "OBX", .invalidResource, error.reason)
-                }
-            default:
-                continue
             }
         }
         closeOBR(&out)
     }
 
+    /// NTE-3, its repetitions joined by line breaks.
+    func noteText(_ view: HL7MessageView, _ nte: Int) -> String {
+        let comment = view.field(nte, 3)
+        let count = view.repetitionCount(comment)
+        if count == 1 { return view.string(view.repetition(comment, 1)) }
+        return (0..<count).map { view.string(view.repetition(comment, $0 + 1)) }.joined(separator: "\n")
+    }
+
     /// PID-3: every repetition with a CX.1 value, its CX.4 assigning authority mapped to a system.
-    func patientIdentity(_ pid: HL7Segment) -> PatientIdentity? {
+    func patientIdentity(_ view: HL7MessageView, _ pid: Int) -> PatientIdentity? {
         var identifiers: [PatientIdentifier] = []
-        for repetition in pid[3].repetitions {
-            let value = repetition.component(1).string.trimmed
+        let field = view.field(pid, 3)
+        for repetition in 0..<view.repetitionCount(field) {
+            let cx = view.components(of: view.repetition(field, repetition + 1))
+            let value = FieldText(view, cx[1])
             guard !value.isEmpty else { continue }
-            let authority = repetition.component(4)
+            let authority = view.subcomponents(of: cx[4])
             identifiers.append(PatientIdentifier(
-                system: identifierSystem(namespace: authority.subcomponent(1).string.trimmed,
-                                         universalID: authority.subcomponent(2).string.trimmed,
-                                         universalIDType: authority.subcomponent(3).string.trimmed),
-                value: value))
+                system: identifierSystem(namespace: FieldText(view, authority[1]).string,
+                                         universalID: FieldText(view, authority[2]).string,
+                                         universalIDType: FieldText(view, authority[3]).string),
+                value: value.string))
         }
         return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
     }

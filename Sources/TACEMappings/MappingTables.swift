@@ -54,22 +54,29 @@ public struct MappingTables: Sendable {
         var parameter: String?
     }
 
-    var codes: [CodeKey: CodeEntry] = [:]
-    var values: [ValueKey: ValueEntry] = [:]
-    var rejections: [CodeKey: String] = [:]
+    // Changing a table that `ByteIndex` copies drops the index (`didSet`); `reindex()` rebuilds it.
+    var codes: [CodeKey: CodeEntry] = [:] { didSet { cachedIndex = nil } }
+    var values: [ValueKey: ValueEntry] = [:] { didSet { cachedIndex = nil } }
+    var rejections: [CodeKey: String] = [:] { didSet { cachedIndex = nil } }
     /// Rows naming a concept, keyed by (unit, canonical unit of that concept) and concept.
     var specificConversions: [Concept: [UCUMUnit: Conversion]] = [:]
     /// `*` rows, keyed by (unit, target canonical unit).
     var wildcardConversions: [ConversionKey: Conversion] = [:]
-    var knownUnits: Set<String> = []
-    var spellings: [String: UCUMUnit] = [:]
+    var knownUnits: Set<String> = [] { didSet { cachedIndex = nil } }
+    var spellings: [String: UCUMUnit] = [:] { didSet { cachedIndex = nil } }
     /// Case-folded spellings; `nil` marks a folded text that two different units share.
     var foldedSpellings: [String: UCUMUnit?] = [:]
     var parameterDefaults: [String: Double] = [:]
     /// `hl7v2-coding-systems.csv`: coding-system name -> URI.
-    var hl7v2CodingSystems: [String: String] = [:]
+    var hl7v2CodingSystems: [String: String] = [:] { didSet { cachedIndex = nil } }
     /// `assigning-authorities.csv`: HD namespace id or universal id -> identifier system URI.
     var assigningAuthorities: [String: String] = [:]
+
+    /// The byte-keyed index of the tables above (`ByteLookups.swift`), built once the tables are
+    /// complete; nil after any change to them (lookups then build a temporary one: correct, slow).
+    private var cachedIndex: ByteIndex? = nil
+    var byteIndex: ByteIndex { cachedIndex ?? ByteIndex(self) }
+    mutating func reindex() { cachedIndex = ByteIndex(self) }
 
     /// Named parameters defined by `units.csv` rows (e.g. `afp.ngPerIU`), with the values in force.
     public internal(set) var parameters: [String: Double] = [:]
@@ -105,6 +112,7 @@ public struct MappingTables: Sendable {
                               rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv")
         try tables.loadHL7v2(codingSystems: text("hl7v2-coding-systems.csv"), codingSystemsFile: defaultFolder + "hl7v2-coding-systems.csv",
                              authorities: text("assigning-authorities.csv"), authoritiesFile: defaultFolder + "assigning-authorities.csv")
+        tables.reindex()
         return tables
     }
 
@@ -124,6 +132,7 @@ public struct MappingTables: Sendable {
                                    reason: "\(key.system)|\(key.code) is rejected (\(reason)) but \(mapped.file):\(mapped.line) maps it to \(mapped.concept.rawValue)")
             }
         }
+        t.reindex()
         return t
     }
 
@@ -140,6 +149,7 @@ public struct MappingTables: Sendable {
             let site = try parseValues(HeaderedTable(text: values, file: valuesFile, required: ["concept", "system", "code", "value"]))
             merged.values.merge(site) { _, siteRow in siteRow }
         }
+        merged.reindex()
         return merged
     }
 
