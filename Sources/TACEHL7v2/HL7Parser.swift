@@ -320,11 +320,7 @@ struct ER7Scanner {
         var j = start
         while true {
             let stop = scanEnd - fieldStart > maxField ? fieldStart + maxField + 1 : scanEnd
-            while j < stop {
-                let b = p[j]
-                if b == fs || b < 0x20 { break }
-                j &+= 1
-            }
+            j = nextSeparatorOrControl(from: j, to: stop, fs: fs)
             if j == stop {
                 if stop == end { break }
                 let entry = fieldStarts.count - first - 1
@@ -353,6 +349,38 @@ struct ER7Scanner {
             start: UInt32(truncatingIfNeeded: start), end: UInt32(truncatingIfNeeded: j),
             firstField: UInt32(truncatingIfNeeded: first), entryCount: UInt32(truncatingIfNeeded: fieldStarts.count - first),
             id: id, isHeader: isHeader))
+        return j
+    }
+
+    /// The first offset in `start..<stop` holding `fs` or a control byte (below 0x20), or `stop`.
+    /// Eight bytes at a time: a field is a few to a few hundred bytes, and this loop is the parser.
+    @inline(__always)
+    func nextSeparatorOrControl(from start: Int, to stop: Int, fs: UInt8) -> Int {
+        var j = start
+        #if _endian(little)
+        if let base = p.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            let separators = UInt64(fs) &* ones
+            while j &+ 8 <= stop {
+                // In bounds: j + 8 <= stop <= p.count. Unaligned loads are allowed on every target.
+                let word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                // A byte is flagged when it is zero after XOR with the separator, or below 0x20
+                // (the classic "has zero byte" / "has byte less than" tests). Borrows can flag a
+                // byte wrongly only above a true flag, so the lowest flag is exact, and on a
+                // little-endian machine the lowest byte is the first in memory.
+                let x = word ^ separators
+                let found = ((x &- ones) & ~x & highs) | ((word &- 0x20 &* ones) & ~word & highs)
+                if found != 0 { return j &+ found.trailingZeroBitCount >> 3 }
+                j &+= 8
+            }
+        }
+        #endif
+        while j < stop {
+            let b = p[j]
+            if b == fs || b < 0x20 { break }
+            j &+= 1
+        }
         return j
     }
 

@@ -52,6 +52,7 @@ public struct HL7v2Reader: Sendable {
         let prefix = "message \(message.index)"
         let isOrder = type.code.map { Self.orderMessageCodes.contains($0) } ?? false
         let key = message.header[3].string + "|" + message.header[4].string + "|" + message.header[10].string
+        let locationPrefix = prefix + " OBX[", recordKeyPrefix = key + "#OBX-"
 
         var identity: PatientIdentity? = nil
         var obr: (segment: HL7Segment, index: Int, occurrence: Int, results: Int)? = nil
@@ -101,7 +102,7 @@ public struct HL7v2Reader: Sendable {
                         if !text.isEmpty { notes.append(text) }
                         index += 1
                     }
-                    let context = ResultContext(file: file, messagePrefix: prefix, messageKey: key, occurrence: obxCount,
+                    let context = ResultContext(file: file, locationPrefix: locationPrefix, recordKeyPrefix: recordKeyPrefix, occurrence: obxCount,
                                                 identity: identity, obr: obr?.index, notes: notes,
                                                 wantsDetails: out.report.listsItems)
                     if isOrder {

@@ -12,10 +12,10 @@ struct InvalidField: Error {
 /// What one OBX inherits from its message and group.
 struct ResultContext {
     var file: String
-    /// `message 3`: the message's place in the file.
-    var messagePrefix: String
-    /// MSH-3|MSH-4|MSH-10, the stable part of the record key.
-    var messageKey: String
+    /// `message 3 OBX[`: the start of the location.
+    var locationPrefix: String
+    /// `MSH-3|MSH-4|MSH-10#OBX-`: the start of the record key.
+    var recordKeyPrefix: String
     /// The OBX's occurrence in its message.
     var occurrence: Int
     var identity: PatientIdentity?
@@ -27,9 +27,19 @@ struct ResultContext {
     var wantsDetails: Bool
 
     /// `message 3 OBX[2]`.
-    var location: String { messagePrefix + " OBX[" + String(occurrence) + "]" }
+    var location: String { numbered(locationPrefix, occurrence, "]") }
     /// `MSH-3|MSH-4|MSH-10#OBX-2`.
-    var recordKey: String { messageKey + "#OBX-" + String(occurrence) }
+    var recordKey: String { numbered(recordKeyPrefix, occurrence, "") }
+
+    /// `prefix`, the digits of `number`, `suffix`, in one allocation (two per OBX are made).
+    func numbered(_ prefix: String, _ number: Int, _ suffix: StaticString) -> String {
+        var text = ""
+        text.reserveCapacity(prefix.utf8.count + 20 + suffix.utf8CodeUnitCount)
+        text += prefix
+        text += String(number)
+        text += suffix.description
+        return text
+    }
 
     /// A reason not to use the OBX; the detail is made only when the report will show it.
     func unused(_ kind: SkipKind, _ detail: @autoclosure () -> String) -> Unused {

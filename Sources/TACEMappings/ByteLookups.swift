@@ -134,6 +134,17 @@ final class ByteIndex: Sendable {
     let values: ByteKeyedTable<[(concept: Concept, value: String)]>
     /// UCUM codes of units.csv (not via a spelling), then exact spellings.
     let units: ByteKeyedTable<UnitResolution>
+    /// (concept number, UCUM code) -> the conversion to the concept's canonical unit.
+    let conversions: ByteKeyedTable<MappingTables.Conversion>
+    static let concepts = Concept.allCases
+
+    /// The conversion of `unit` for `concept`, as `MappingTables.conversion(from:for:canonical:)`
+    /// without hashing `String`s; nil also when the unit is not ASCII (never a UCUM code of the tables).
+    func conversion(from unit: UCUMUnit, for concept: Concept) -> MappingTables.Conversion? {
+        guard let ordinal = Self.concepts.firstIndex(of: concept) else { return nil }
+        var code = unit.rawValue
+        return code.withUTF8 { conversions.value(tag: UInt32(ordinal), key: $0) }
+    }
 
     init(_ t: MappingTables) {
         var ids: [String: UInt32] = [:]
@@ -167,6 +178,16 @@ final class ByteIndex: Sendable {
         unitRows += t.spellings.map { (tag: UInt32(0), key: Array($0.key.utf8), value: UnitResolution(unit: $0.value, viaSpelling: true)) }
 
         let valueRows = answers.map { (tag: id($0.key.system), key: Array($0.key.code.utf8), value: $0.value) }
+        var conversionRows: [(tag: UInt32, key: [UInt8], value: MappingTables.Conversion)] = []
+        for (ordinal, concept) in Self.concepts.enumerated() {
+            guard let canonical = concept.canonicalUnit else { continue }
+            for unit in t.knownUnits.sorted() {
+                if let rule = t.conversion(from: UCUMUnit(unit), for: concept, canonical: canonical) {
+                    conversionRows.append((UInt32(ordinal), Array(unit.utf8), rule))
+                }
+            }
+        }
+        conversions = ByteKeyedTable(conversionRows)
         systems = ByteKeyedTable(names.enumerated().map { (tag: UInt32(0), key: Array($0.element.utf8), value: UInt32($0.offset)) })
         systemIDs = ids
         systemNames = names

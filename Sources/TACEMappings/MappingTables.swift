@@ -59,9 +59,9 @@ public struct MappingTables: Sendable {
     var values: [ValueKey: ValueEntry] = [:] { didSet { cachedIndex = nil } }
     var rejections: [CodeKey: String] = [:] { didSet { cachedIndex = nil } }
     /// Rows naming a concept, keyed by (unit, canonical unit of that concept) and concept.
-    var specificConversions: [Concept: [UCUMUnit: Conversion]] = [:]
+    var specificConversions: [Concept: [UCUMUnit: Conversion]] = [:] { didSet { cachedIndex = nil } }
     /// `*` rows, keyed by (unit, target canonical unit).
-    var wildcardConversions: [ConversionKey: Conversion] = [:]
+    var wildcardConversions: [ConversionKey: Conversion] = [:] { didSet { cachedIndex = nil } }
     var knownUnits: Set<String> = [] { didSet { cachedIndex = nil } }
     var spellings: [String: UCUMUnit] = [:] { didSet { cachedIndex = nil } }
     /// Case-folded spellings; `nil` marks a folded text that two different units share.
@@ -199,7 +199,7 @@ public struct MappingTables: Sendable {
     /// Converts to the concept's canonical unit; nil if no conversion is known (or the concept
     /// is not a quantity). The conversion is nil when the unit already is canonical.
     public func convert(_ value: Double, from unit: UCUMUnit, for concept: Concept) -> (value: Double, conversion: AppliedConversion?)? {
-        guard let canonical = concept.canonicalUnit, let rule = conversion(from: unit, for: concept, canonical: canonical) else {
+        guard let canonical = concept.canonicalUnit, let rule = byteIndex.conversion(from: unit, for: concept) ?? conversion(from: unit, for: concept, canonical: canonical) else {
             return nil
         }
         var factor = rule.factor
