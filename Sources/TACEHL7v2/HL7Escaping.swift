@@ -20,6 +20,13 @@ public enum HL7Escaping {
             return decodeText(buffer)
         }
         if let plain { return plain }
+        if let ascii = bytes.withUnsafeBufferPointer({ decodeASCII($0, delimiters: delimiters) }) { return ascii }
+        return decodePieces(bytes, delimiters: delimiters)
+    }
+
+    /// The general decoding: each run of text and each escape decoded on its own.
+    static func decodePieces(_ bytes: ArraySlice<UInt8>, delimiters: HL7Delimiters) -> String {
+        let escape = delimiters.escape
         var out = ""
         out.reserveCapacity(bytes.count)
         var runStart = bytes.startIndex
@@ -42,10 +49,62 @@ public enum HL7Escaping {
         return out
     }
 
+    /// `decode` for the common case of ASCII text whose escapes decode to ASCII (delimiters,
+    /// `\.br\`, ASCII `\Xhh\`): the text is built as bytes and made into a `String` once, instead
+    /// of one `String` per piece. Nil when the value holds other bytes or escapes (the general path).
+    static func decodeASCII(_ bytes: UnsafeBufferPointer<UInt8>, delimiters: HL7Delimiters) -> String? {
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        let escape = delimiters.escape
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            guard b == escape else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            var close = i + 1
+            while close < bytes.count, bytes[close] != escape { close += 1 }
+            guard close < bytes.count else {  // no closing escape: the rest as written
+                out += bytes[i...]
+                break
+            }
+            let body = UnsafeBufferPointer(rebasing: bytes[(i + 1)..<close])
+            if body.count == 1 {
+                switch body[0] {
+                case UInt8(ascii: "F"): out.append(delimiters.field)
+                case UInt8(ascii: "S"): out.append(delimiters.component)
+                case UInt8(ascii: "T"): out.append(delimiters.subcomponent)
+                case UInt8(ascii: "R"): out.append(delimiters.repetition)
+                case UInt8(ascii: "E"): out.append(escape)
+                case UInt8(ascii: "P") where delimiters.truncation != nil: out.append(delimiters.truncation ?? escape)
+                default: out += bytes[i...close]  // unknown: kept as written
+                }
+            } else if body.elementsEqual(".br".utf8) {
+                out.append(0x0A)
+            } else if body.first == UInt8(ascii: "X") {
+                // Hexadecimal bytes: interpret() decides; only an ASCII result stays on this path.
+                guard let text = interpret(Array(body)[...], delimiters: delimiters) else {
+                    out += bytes[i...close]
+                    i = close + 1
+                    continue
+                }
+                guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+                out += text.utf8
+            } else {
+                out += bytes[i...close]  // formatting, character sets, unknown: kept as written
+            }
+            i = close + 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Decodes one value borrowed from the input; as `decode(_:delimiters:)` on an array slice.
     public static func decode(_ buffer: UnsafeBufferPointer<UInt8>, delimiters: HL7Delimiters) -> String {
         if buffer.firstIndex(of: delimiters.escape) == nil { return decodeText(buffer) }
-        return decode(Array(buffer)[...], delimiters: delimiters)
+        return decodeASCII(buffer, delimiters: delimiters) ?? decodePieces(Array(buffer)[...], delimiters: delimiters)
     }
 
     /// Text without escape processing: UTF-8 when valid, else ISO 8859-1.

@@ -400,7 +400,8 @@ struct ER7Scanner {
     /// Reads and checks MSH-1 / MSH-2 (or FHS / BHS-1 / -2).
     /// Returns the delimiters and whether MSH-2 had a doubled escape character.
     func readDelimiters(at i: Int, end: Int, id: UInt32) throws(HL7ParseError) -> (HL7Delimiters, Bool) {
-        let name = SegmentID.string(id)
+        // Texts for errors only: made when an error is (the header of every message passes here).
+        var name: String { SegmentID.string(id) }
         func fail(_ detail: String, at offset: Int, field: Int) -> HL7ParseError {
             var e = error(.invalidDelimiters(detail: detail), at: offset, inSegment: true, segmentID: id, field: field)
             if id != SegmentID.msh { e.messageIndex = nil; e.segmentIndex = nil }
@@ -414,16 +415,15 @@ struct ER7Scanner {
         guard HL7Delimiters.isAllowedDelimiter(fs) else {
             throw fail("\(name)-1 (field separator) is a letter, digit, space or control byte", at: i + 3, field: 1)
         }
-        var chars: [UInt8] = []
         var k = i + 4
-        while k < end, chars.count < 6 {
+        while k < end, k - (i + 4) < 6 {
             let b = p[k]
             if b == fs || b == ASCII.cr || b == ASCII.lf { break }
-            chars.append(b)
             k += 1
         }
+        let chars = UnsafeBufferPointer(rebasing: p[(i + 4)..<k])
         let printable = chars.allSatisfy(HL7Delimiters.isAllowedDelimiter)
-        let quoted = printable ? " '" + String(decoding: chars, as: UTF8.self) + "'" : ""
+        var quoted: String { printable ? " '" + String(decoding: chars, as: UTF8.self) + "'" : "" }
         switch chars.count {
         case 0: throw fail("\(name)-2 (encoding characters) is missing", at: i + 4, field: 2)
         case 1...3:
@@ -442,10 +442,10 @@ struct ER7Scanner {
         // the fourth would be the subcomponent separator and equal the
         // escape character, which no sender can mean; the four distinct
         // characters in standard order are the only usable reading.
-        if chars.count == 5, chars[2] == chars[3], Set(chars).count == 4 {
+        if chars.count == 5, chars[2] == chars[3], Self.distinctCount(chars) == 4 {
             return (HL7Delimiters(field: fs, component: chars[0], repetition: chars[1], escape: chars[2], subcomponent: chars[4]), true)
         }
-        if Set(chars).count != chars.count {
+        if Self.distinctCount(chars) != chars.count {
             throw fail("\(name)-2\(quoted) repeats an encoding character", at: i + 4, field: 2)
         }
         return (HL7Delimiters(
@@ -454,6 +454,13 @@ struct ER7Scanner {
     }
 
     // MARK: Helpers
+
+    /// The number of distinct bytes among at most a few.
+    static func distinctCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for (n, b) in bytes.enumerated() where !bytes[..<n].contains(b) { count += 1 }
+        return count
+    }
 
     func skipBOM(_ i: Int, end: Int) -> Int {
         if i + 2 < end, p[i] == 0xEF, p[i + 1] == 0xBB, p[i + 2] == 0xBF { return i + 3 }

@@ -79,6 +79,7 @@ public struct HL7v2Reader: Sendable {
         }
 
         try message.withView { (view) throws(HL7v2ReadError) in
+            var systems = CodingSystemCache()
             var index = 0
             while index < view.segmentCount {
                 let segment = index
@@ -112,7 +113,7 @@ public struct HL7v2Reader: Sendable {
                         continue
                     }
                     do throws(InvalidField) {
-                        if let o = try readOBX(view, segment, context: context, into: &out) {
+                        if let o = try readOBX(view, segment, context: context, systems: &systems, into: &out) {
                             out.observations.append(o)
                             out.report.observationsProduced += 1
                         }

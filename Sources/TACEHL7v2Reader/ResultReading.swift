@@ -55,8 +55,9 @@ struct Unused: Error {
 
 extension HL7v2Reader {
     /// OBX `index` of the message to an observation, or nil after counting why not.
-    func readOBX(_ view: HL7MessageView, _ index: Int, context: ResultContext, into out: inout FHIRReadOutput) throws(InvalidField) -> TypedObservation? {
-        switch try mapOBX(view, index, context: context) {
+    func readOBX(_ view: HL7MessageView, _ index: Int, context: ResultContext, systems: inout CodingSystemCache,
+                 into out: inout FHIRReadOutput) throws(InvalidField) -> TypedObservation? {
+        switch try mapOBX(view, index, context: context, systems: &systems) {
         case .success(let o): return o
         case .failure(let unused):
             out.report.skip(unused.kind, SkippedItem(file: context.file, location: context.location, resourceType: "OBX",
@@ -65,7 +66,7 @@ extension HL7v2Reader {
         }
     }
 
-    func mapOBX(_ view: HL7MessageView, _ obx: Int, context: ResultContext) throws(InvalidField) -> Result<TypedObservation, Unused> {
+    func mapOBX(_ view: HL7MessageView, _ obx: Int, context: ResultContext, systems: inout CodingSystemCache) throws(InvalidField) -> Result<TypedObservation, Unused> {
         // Status first: a cancelled or order-only OBX is that, whatever its code.
         let statusText = FieldText(view, view.component(view.field(obx, 11), 1))
         let status: ObservationStatus
@@ -82,7 +83,7 @@ extension HL7v2Reader {
             let codeText = FieldText(view, code[1 + 3 * alternate])
             guard !codeText.isEmpty else { continue }
             let name = FieldText(view, code[3 + 3 * alternate])
-            let key = name.withBytes { mappings.hl7v2CodingSystem($0) }
+            let key = name.withBytes { systems.system($0, in: mappings) }
             func system() -> String? { name.isEmpty ? nil : name.withBytes { key.text(name: $0) } }
             switch codeText.withBytes({ mappings.lookup(key, code: $0) }) {
             case .concept(let concept, let defaultUnit)?:
@@ -105,7 +106,7 @@ extension HL7v2Reader {
         }
 
         let value: ObservationValue, original: OriginalCoding, conversion: AppliedConversion?
-        switch try self.value(view, obx, concept: concept, coding: coding, defaultUnit: defaultUnit, context: context) {
+        switch try self.value(view, obx, concept: concept, coding: coding, defaultUnit: defaultUnit, context: context, systems: &systems) {
         case .success(let mappedValue): (value, original, conversion) = mappedValue
         case .failure(let unused): return .failure(unused)
         }
@@ -156,7 +157,7 @@ extension HL7v2Reader {
 
     /// OBX-5 by OBX-2 value type, in the concept's canonical unit or value list.
     func value(_ view: HL7MessageView, _ obx: Int, concept: Concept, coding: OriginalCoding, defaultUnit: UCUMUnit?,
-               context: ResultContext) throws(InvalidField) -> Mapped {
+               context: ResultContext, systems: inout CodingSystemCache) throws(InvalidField) -> Mapped {
         let type = FieldText(view, view.field(obx, 2))
         let field = view.field(obx, 5)
         if field.isEmpty || view.isNull(field) {
@@ -181,7 +182,7 @@ extension HL7v2Reader {
                 let codeText = FieldText(view, parts[1 + 3 * alternate])
                 guard !codeText.isEmpty else { continue }
                 let name = FieldText(view, parts[3 + 3 * alternate])
-                let key = name.withBytes { mappings.hl7v2CodingSystem($0) }
+                let key = name.withBytes { systems.system($0, in: mappings) }
                 if let mappedValue = codeText.withBytes({ mappings.value(for: concept, system: key, code: $0) }) {
                     original.valueText = codeText.string
                     return .success((.coded(mappedValue), original, nil))
