@@ -31,14 +31,27 @@ struct ResultContext {
     /// `MSH-3|MSH-4|MSH-10#OBX-2`.
     var recordKey: String { numbered(recordKeyPrefix, occurrence, "") }
 
-    /// `prefix`, the digits of `number`, `suffix`, in one allocation (two per OBX are made).
+    /// `prefix`, the decimal digits of `number` (not negative) and `suffix`, written straight into
+    /// one new string (two are made per mapped OBX; `+` would make and copy intermediates).
     func numbered(_ prefix: String, _ number: Int, _ suffix: StaticString) -> String {
-        var text = ""
-        text.reserveCapacity(prefix.utf8.count + 20 + suffix.utf8CodeUnitCount)
-        text += prefix
-        text += String(number)
-        text += suffix.description
-        return text
+        var prefix = prefix
+        return prefix.withUTF8 { head in
+            var digits = 1, rest = number / 10
+            while rest > 0 { digits += 1; rest /= 10 }
+            let count = head.count + digits + suffix.withUTF8Buffer { $0.count }
+            return String(unsafeUninitializedCapacity: count) { out in
+                _ = out.initialize(from: head)
+                var n = number
+                for i in stride(from: head.count + digits - 1, through: head.count, by: -1) {
+                    out[i] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
+                    n /= 10
+                }
+                suffix.withUTF8Buffer { tail in
+                    for (k, b) in tail.enumerated() { out[head.count + digits + k] = b }
+                }
+                return count
+            }
+        }
     }
 
     /// A reason not to use the OBX; the detail is made only when the report will show it.
