@@ -137,9 +137,13 @@ public enum NormalizedResourceWriter {
         let category: JSONDocument
         let code: JSONDocument
 
-        static let all: [Concept: ConstantParts] = Dictionary(uniqueKeysWithValues: Concept.allCases.map { ($0, build($0)) })
+        /// In `Concept.allCases` order: found by position, since hashing a String-backed enum hashes its name.
+        static let all: [ConstantParts] = concepts.map(build)
+        static let concepts = Concept.allCases
 
-        static func of(_ concept: Concept) -> ConstantParts { all[concept] ?? build(concept) }
+        static func of(_ concept: Concept) -> ConstantParts {
+            concepts.firstIndex(of: concept).map { all[$0] } ?? build(concept)
+        }
 
         static func build(_ concept: Concept) -> ConstantParts {
             func document(_ write: (inout JSONWriter) -> Void) -> JSONDocument {

@@ -48,6 +48,18 @@ extension MappingTables {
         return CodingSystemKey(id: byteIndex.systemIDs[listed ?? text], uri: listed)
     }
 
+    /// The code system of a FHIR `Coding.system` URI as bytes (empty for a coding without system),
+    /// to look codes up in as `concept(system:code:)` does.
+    public func codingSystem(uri: UnsafeBufferPointer<UInt8>) -> CodingSystemKey {
+        let index = byteIndex
+        let uri = Self.trimmingBlanks(uri)
+        if Self.isASCII(uri) {
+            if let id = index.systems.value(key: uri) { return CodingSystemKey(id: id, uri: nil) }
+            if !index.systems.hasNonASCIIKeys { return CodingSystemKey(id: nil, uri: nil) }
+        }
+        return CodingSystemKey(id: index.systemIDs[String(decoding: uri, as: UTF8.self)], uri: nil)
+    }
+
     /// What the tables say about `code` in `system`: as `concept(system:code:)`,
     /// `defaultUnit(system:code:)` and `rejectionReason(system:code:)` together.
     public func lookup(_ system: CodingSystemKey, code: UnsafeBufferPointer<UInt8>) -> CodeLookup? {

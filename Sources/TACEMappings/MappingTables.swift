@@ -109,7 +109,7 @@ public struct MappingTables: Sendable {
                               spellings: text("unit-spellings.csv"), spellingsFile: defaultFolder + "unit-spellings.csv",
                               codes: text("codes.csv"), codesFile: defaultFolder + "codes.csv",
                               values: text("values.csv"), valuesFile: defaultFolder + "values.csv",
-                              rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv")
+                              rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv", indexed: false)
         try tables.loadHL7v2(codingSystems: text("hl7v2-coding-systems.csv"), codingSystemsFile: defaultFolder + "hl7v2-coding-systems.csv",
                              authorities: text("assigning-authorities.csv"), authoritiesFile: defaultFolder + "assigning-authorities.csv")
         tables.reindex()
@@ -119,7 +119,7 @@ public struct MappingTables: Sendable {
     /// Builds tables from explicit texts (the defaults go through here too); for tests and tools.
     static func load(units: String, unitsFile: String, spellings: String, spellingsFile: String,
                      codes: String, codesFile: String, values: String, valuesFile: String,
-                     rejected: String, rejectedFile: String) throws(MappingError) -> MappingTables {
+                     rejected: String, rejectedFile: String, indexed: Bool = true) throws(MappingError) -> MappingTables {
         var t = MappingTables()
         try t.loadUnits(HeaderedTable(text: units, file: unitsFile, required: ["concept", "unit", "factor", "parameter"]))
         try t.loadSpellings(HeaderedTable(text: spellings, file: spellingsFile, required: ["text", "unit"]))
@@ -132,7 +132,7 @@ public struct MappingTables: Sendable {
                                    reason: "\(key.system)|\(key.code) is rejected (\(reason)) but \(mapped.file):\(mapped.line) maps it to \(mapped.concept.rawValue)")
             }
         }
-        t.reindex()
+        if indexed { t.reindex() }  // the defaults index once, after their HL7 v2 tables
         return t
     }
 
