@@ -191,7 +191,10 @@ extension HL7MessageView {
     /// The components of a value, found in one scan: `components(of: v)[n] == component(v, n)`.
     public func components(of value: HL7Span) -> HL7Parts {
         switch value.level {
-        case .field where !value.literal: return components(of: repetition(value, 1))
+        case .field where !value.literal:
+            // The first repetition, split in the same scan that finds its end.
+            return HL7Parts(self, splitting: value, separator: delimiters.component, level: .component,
+                            endingAt: delimiters.repetition)
         case .repetition: return HL7Parts(self, splitting: value, separator: delimiters.component, level: .component)
         default: return HL7Parts(self, whole: value, level: .component)
         }
@@ -222,6 +225,9 @@ public struct HL7Parts {
     private var count = 0
     /// Whether the value is not split: part 1 is the value itself.
     private let whole: Bool
+    /// Whether every part is plain ASCII without escapes (`HL7MessageView.isPlainASCII` of each),
+    /// found in the same scan.
+    public private(set) var isPlainASCII = false
 
     init(_ view: HL7MessageView, whole value: HL7Span, level: HL7Value.Level) {
         self.view = view
@@ -230,22 +236,38 @@ public struct HL7Parts {
         self.whole = true
     }
 
-    init(_ view: HL7MessageView, splitting value: HL7Span, separator: UInt8, level: HL7Value.Level) {
+    /// Splits `value` at `separator`. With `repetitionSeparator`, `value` is a field and what is split
+    /// is its first repetition (the bytes up to the first repetition separator).
+    init(_ view: HL7MessageView, splitting value: HL7Span, separator: UInt8, level: HL7Value.Level,
+         endingAt repetitionSeparator: UInt8? = nil) {
         self.view = view
-        self.value = value
         self.level = level
         self.whole = false
-        guard value.isPresent else { return }
+        guard value.isPresent else {
+            self.value = repetitionSeparator == nil ? value : .absent(at: value.upperBound, level: .repetition)
+            return
+        }
         starts[0] = value.lowerBound
         count = 1
+        let escape = view.delimiters.escape
+        let stop = repetitionSeparator ?? separator  // a stop that never differs from the separator: no early end
+        var special = false
         var i = value.lowerBound
         while i < value.upperBound {
-            if view.bytes[i] == separator {
+            let b = view.bytes[i]
+            if b == separator {
                 if count < Self.recorded { starts[count] = i + 1 }
                 count += 1
+            } else if b == stop {
+                break
             }
+            special = special || b >= 0x80 || b == escape
             i += 1
         }
+        self.value = repetitionSeparator == nil
+            ? value
+            : HL7Span(lowerBound: value.lowerBound, upperBound: i, level: .repetition, literal: false, isPresent: true)
+        isPlainASCII = !special
     }
 
     /// Part `number` (1-based); absent when there is no such part.

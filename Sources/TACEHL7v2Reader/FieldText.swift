@@ -14,8 +14,10 @@ struct FieldText {
 
     private let storage: Storage
 
-    init(_ view: HL7MessageView, _ span: HL7Span, trimmed: Bool = true) {
-        guard view.isPlainASCII(span) else {
+    /// The text of `span`; `knownPlain` when the caller has already seen that it is plain ASCII
+    /// (`HL7Parts.isPlainASCII`), which saves scanning it again.
+    init(_ view: HL7MessageView, _ span: HL7Span, trimmed: Bool = true, knownPlain: Bool = false) {
+        guard knownPlain || view.isPlainASCII(span) else {
             let text = view.string(span)
             storage = .decoded(trimmed ? text.trimmed : text)
             return
@@ -84,4 +86,9 @@ struct FieldText {
 
     @inline(__always)
     static func upper(_ b: UInt8) -> UInt8 { b &- 0x61 < 26 ? b - 0x20 : b }
+
+    /// The text of part `number` of `parts`.
+    init(_ view: HL7MessageView, _ parts: HL7Parts, _ number: Int, trimmed: Bool = true) {
+        self.init(view, parts[number], trimmed: trimmed, knownPlain: parts.isPlainASCII)
+    }
 }

@@ -80,6 +80,8 @@ public struct HL7v2Reader: Sendable {
 
         try message.withView { (view) throws(HL7v2ReadError) in
             var systems = CodingSystemCache()
+            var context = ResultContext(file: file, locationPrefix: locationPrefix, recordKeyPrefix: recordKeyPrefix, occurrence: 0,
+                                        identity: nil, obr: nil, notes: [], wantsDetails: true)
             var index = 0
             while index < view.segmentCount {
                 let segment = index
@@ -103,9 +105,12 @@ public struct HL7v2Reader: Sendable {
                         if !text.isEmpty { notes.append(text) }
                         index += 1
                     }
-                    let context = ResultContext(file: file, locationPrefix: locationPrefix, recordKeyPrefix: recordKeyPrefix, occurrence: obxCount,
-                                                identity: identity, obr: obr?.index, notes: notes,
-                                                wantsDetails: out.report.listsItems)
+                    // One context per message, updated per OBX (making one per OBX retained its strings each time).
+                    context.occurrence = obxCount
+                    context.identity = identity
+                    context.obr = obr?.index
+                    context.notes = notes
+                    context.wantsDetails = out.report.listsItems
                     if isOrder {
                         out.report.skip(.orderNotResult, SkippedItem(
                             file: file, location: context.location, resourceType: "OBX", kind: .orderNotResult,
@@ -146,13 +151,13 @@ public struct HL7v2Reader: Sendable {
         let field = view.field(pid, 3)
         for repetition in 0..<view.repetitionCount(field) {
             let cx = view.components(of: view.repetition(field, repetition + 1))
-            let value = FieldText(view, cx[1])
+            let value = FieldText(view, cx, 1)
             guard !value.isEmpty else { continue }
             let authority = view.subcomponents(of: cx[4])
             identifiers.append(PatientIdentifier(
-                system: identifierSystem(namespace: FieldText(view, authority[1]).string,
-                                         universalID: FieldText(view, authority[2]).string,
-                                         universalIDType: FieldText(view, authority[3]).string),
+                system: identifierSystem(namespace: FieldText(view, authority, 1).string,
+                                         universalID: FieldText(view, authority, 2).string,
+                                         universalIDType: FieldText(view, authority, 3).string),
                 value: value.string))
         }
         return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)

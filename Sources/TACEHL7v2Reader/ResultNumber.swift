@@ -84,10 +84,10 @@ struct ResultNumber {
     /// SN (its components): comparator `^` num1 `^` separator/suffix `^` num2. Only a single number (with an
     /// optional comparator) is a value; ranges (`10^-^20`), ratios (`1^:^128`) and `<>` are not.
     static func structured(_ view: HL7MessageView, _ v: HL7Parts, context: ResultContext) -> Result<ResultNumber, Unused> {
-        let comparatorText = FieldText(view, v[1])
-        let num1 = FieldText(view, v[2])
-        let separator = FieldText(view, v[3])
-        let num2 = FieldText(view, v[4])
+        let comparatorText = FieldText(view, v, 1)
+        let num1 = FieldText(view, v, 2)
+        let separator = FieldText(view, v, 3)
+        let num2 = FieldText(view, v, 4)
         if !separator.isEmpty || !num2.isEmpty {
             return .failure(context.unused(.nonNumericValue, "SN is a range or ratio (separator \(echoable(separator.isEmpty ? "(none)" : separator.string))), not a single value"))
         }

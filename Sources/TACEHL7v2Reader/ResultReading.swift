@@ -81,7 +81,7 @@ extension HL7v2Reader {
 
     func mapOBX(_ view: HL7MessageView, _ obx: Int, context: ResultContext, systems: inout CodingSystemCache) throws(InvalidField) -> Result<TypedObservation, Unused> {
         // Status first: a cancelled or order-only OBX is that, whatever its code.
-        let statusText = FieldText(view, view.component(view.field(obx, 11), 1))
+        let statusText = FieldText(view, view.components(of: view.field(obx, 11)), 1)
         let status: ObservationStatus
         switch try resultStatus(statusText, context: context) {
         case .success(let s): status = s
@@ -93,9 +93,9 @@ extension HL7v2Reader {
         var tried: [String] = []
         var mapped: (concept: Concept, defaultUnit: UCUMUnit?, coding: OriginalCoding)? = nil
         for alternate in 0..<2 {
-            let codeText = FieldText(view, code[1 + 3 * alternate])
+            let codeText = FieldText(view, code, 1 + 3 * alternate)
             guard !codeText.isEmpty else { continue }
-            let name = FieldText(view, code[3 + 3 * alternate])
+            let name = FieldText(view, code, 3 + 3 * alternate)
             let key = name.withBytes { systems.system($0, in: mappings) }
             func system() -> String? { name.isEmpty ? nil : name.withBytes { key.text(name: $0) } }
             switch codeText.withBytes({ mappings.lookup(key, code: $0) }) {
@@ -126,14 +126,14 @@ extension HL7v2Reader {
 
         // Time: OBX-14, else OBR-7 (observation date/time of the group).
         var effective: ClinicalTime? = nil
-        let obxTime = FieldText(view, view.component(view.field(obx, 14), 1))
+        let obxTime = FieldText(view, view.components(of: view.field(obx, 14)), 1)
         if !obxTime.isEmpty {
             guard let t = obxTime.withBytes({ HL7DateTime.parse($0) }) else {
                 throw InvalidField(field: 14, reason: "OBX-14 is not an HL7 v2 date/time (YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ])")
             }
             effective = t
         } else if let obr = context.obr {
-            let obrTime = FieldText(view, view.component(view.field(obr, 7), 1))
+            let obrTime = FieldText(view, view.components(of: view.field(obr, 7)), 1)
             if !obrTime.isEmpty {
                 guard let t = obrTime.withBytes({ HL7DateTime.parse($0) }) else {
                     throw InvalidField(field: 14, reason: "OBR-7 of the group is not an HL7 v2 date/time")
@@ -192,9 +192,9 @@ extension HL7v2Reader {
             }
             var tried: [String] = []
             for alternate in 0..<2 {
-                let codeText = FieldText(view, parts[1 + 3 * alternate])
+                let codeText = FieldText(view, parts, 1 + 3 * alternate)
                 guard !codeText.isEmpty else { continue }
-                let name = FieldText(view, parts[3 + 3 * alternate])
+                let name = FieldText(view, parts, 3 + 3 * alternate)
                 let key = name.withBytes { systems.system($0, in: mappings) }
                 if let mappedValue = codeText.withBytes({ mappings.value(for: concept, system: key, code: $0) }) {
                     original.valueText = codeText.string
@@ -251,8 +251,8 @@ extension HL7v2Reader {
     func resolveUnit(_ view: HL7MessageView, _ obx: Int, textUnit: String?, defaultUnit: UCUMUnit?,
                      coding original: inout OriginalCoding) -> UCUMUnit? {
         let units = view.components(of: view.field(obx, 6))
-        let code = FieldText(view, units[1])
-        let text = FieldText(view, units[2])
+        let code = FieldText(view, units, 1)
+        let text = FieldText(view, units, 2)
         if !code.isEmpty || !text.isEmpty {
             original.unit = code.isEmpty ? text.string : code.string
             if !code.isEmpty, let r = code.withBytes({ mappings.resolveUnit(bytes: $0) }) { return r.unit }

@@ -22,6 +22,7 @@ import TACEHL7v2
                     for c in 1...componentCount {
                         expectSame(view, view.component(span, c), field.component(c))
                         expectSame(view, components[c], field.component(c))
+                        if components.isPlainASCII { #expect(view.isPlainASCII(components[c])) }
                         expectSame(view, subcomponents[c], field.subcomponent(c))
                         for r in 1...repetitions {
                             let repetition = view.repetition(span, r)
@@ -53,6 +54,16 @@ import TACEHL7v2
 
     @Test func sameValuesAsSegmentsOnASampleMessage() throws {
         for message in try parse(sampleORU).messages { expectSameNavigation(message) }
+    }
+
+    @Test func partsAreNotPlainWhenAnyPartHasAnEscapeOrNonASCII() throws {
+        let m = try message("MSH|^~\\&|A|B|C|D|20240304||ORU^R01|1|P|2.5\rOBX|1|CWE|a^b\\T\\c^d|x^é\rOBX|2|ST|a^b~\\T\\\r")
+        m.withView { view in
+            #expect(!view.components(of: view.field(1, 3)).isPlainASCII)
+            #expect(!view.components(of: view.field(1, 4)).isPlainASCII)
+            #expect(view.components(of: view.field(2, 3)).isPlainASCII)  // the escape is in repetition 2
+            #expect(view.components(of: view.field(1, 2)).isPlainASCII)
+        }
     }
 
     @Test func sameValuesWithOtherDelimitersAndManyComponents() throws {
