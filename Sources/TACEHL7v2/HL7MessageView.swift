@@ -253,21 +253,44 @@ public struct HL7Parts {
         let stop = repetitionSeparator ?? separator  // a stop that never differs from the separator: no early end
         var special = false
         var i = value.lowerBound
-        while i < value.upperBound {
-            let b = view.bytes[i]
-            if b == separator {
-                if count < Self.recorded { starts[count] = i + 1 }
-                count += 1
-            } else if b == stop {
-                break
+        let end = value.upperBound
+        scan: while i < end {
+            // Eight bytes at a time past runs holding no separator, stop, escape or non-ASCII byte.
+            if i &+ 8 <= end, !Self.mayHoldDelimiter(view.bytes, at: i, separator, stop, escape) {
+                i &+= 8
+                continue
             }
-            special = special || b >= 0x80 || b == escape
-            i += 1
+            let chunkEnd = min(i &+ 8, end)
+            while i < chunkEnd {
+                let b = view.bytes[i]
+                if b == separator {
+                    if count < Self.recorded { starts[count] = i + 1 }
+                    count += 1
+                } else if b == stop {
+                    break scan
+                }
+                special = special || b >= 0x80 || b == escape
+                i += 1
+            }
         }
         self.value = repetitionSeparator == nil
             ? value
             : HL7Span(lowerBound: value.lowerBound, upperBound: i, level: .repetition, literal: false, isPresent: true)
         isPlainASCII = !special
+    }
+
+    /// Whether the eight bytes at `offset` (which must be in `bytes`) may hold one of the three
+    /// delimiters or a non-ASCII byte. Exact when false ("has zero byte" test on the XOR with each).
+    @inline(__always)
+    static func mayHoldDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        // In bounds: callers pass offset + 8 <= the end of a span inside `bytes`.
+        let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let found = hasZero(word ^ (UInt64(a) &* ones)) | hasZero(word ^ (UInt64(b) &* ones))
+            | hasZero(word ^ (UInt64(c) &* ones)) | (word & highs)
+        return found != 0
     }
 
     /// Part `number` (1-based); absent when there is no such part.
