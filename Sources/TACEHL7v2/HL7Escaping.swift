@@ -55,50 +55,56 @@ public enum HL7Escaping {
     static func decodeASCII(_ bytes: UnsafeBufferPointer<UInt8>, delimiters: HL7Delimiters) -> String? {
         guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
         let escape = delimiters.escape
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            guard b == escape else {
-                out.append(b)
-                i += 1
-                continue
-            }
-            var close = i + 1
-            while close < bytes.count, bytes[close] != escape { close += 1 }
-            guard close < bytes.count else {  // no closing escape: the rest as written
-                out += bytes[i...]
-                break
-            }
-            let body = UnsafeBufferPointer(rebasing: bytes[(i + 1)..<close])
-            if body.count == 1 {
-                switch body[0] {
-                case UInt8(ascii: "F"): out.append(delimiters.field)
-                case UInt8(ascii: "S"): out.append(delimiters.component)
-                case UInt8(ascii: "T"): out.append(delimiters.subcomponent)
-                case UInt8(ascii: "R"): out.append(delimiters.repetition)
-                case UInt8(ascii: "E"): out.append(escape)
-                case UInt8(ascii: "P") where delimiters.truncation != nil: out.append(delimiters.truncation ?? escape)
-                default: out += bytes[i...close]  // unknown: kept as written
+        var general = false  // an escape whose text is not ASCII: left to the general path
+        // Decoding never lengthens ASCII text (every escape is at least as long as what it stands
+        // for), so the text is written straight into a string of the input's length at most.
+        let text = String(unsafeUninitializedCapacity: bytes.count) { out in
+            var n = 0
+            func put(_ b: UInt8) { out[n] = b; n += 1 }
+            func putRaw(_ from: Int, _ to: Int) { for k in from...to { put(bytes[k]) } }
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                guard b == escape else { put(b); i += 1; continue }
+                var close = i + 1
+                while close < bytes.count, bytes[close] != escape { close += 1 }
+                guard close < bytes.count else {  // no closing escape: the rest as written
+                    putRaw(i, bytes.count - 1)
+                    break
                 }
-            } else if body.elementsEqual(".br".utf8) {
-                out.append(0x0A)
-            } else if body.first == UInt8(ascii: "X") {
-                // Hexadecimal bytes: interpret() decides; only an ASCII result stays on this path.
-                guard let text = interpret(Array(body)[...], delimiters: delimiters) else {
-                    out += bytes[i...close]
-                    i = close + 1
-                    continue
+                let length = close - i - 1
+                let first = length > 0 ? bytes[i + 1] : 0
+                if length == 1 {
+                    switch first {
+                    case UInt8(ascii: "F"): put(delimiters.field)
+                    case UInt8(ascii: "S"): put(delimiters.component)
+                    case UInt8(ascii: "T"): put(delimiters.subcomponent)
+                    case UInt8(ascii: "R"): put(delimiters.repetition)
+                    case UInt8(ascii: "E"): put(escape)
+                    case UInt8(ascii: "P") where delimiters.truncation != nil: put(delimiters.truncation ?? escape)
+                    default: putRaw(i, close)  // unknown: kept as written
+                    }
+                } else if length == 3, first == UInt8(ascii: "."), bytes[i + 2] == UInt8(ascii: "b"), bytes[i + 3] == UInt8(ascii: "r") {
+                    put(0x0A)
+                } else if first == UInt8(ascii: "X") {
+                    // Hexadecimal bytes: interpret() decides; only an ASCII result stays on this path.
+                    if let decoded = interpret(Array(bytes[(i + 1)..<close])[...], delimiters: delimiters) {
+                        guard decoded.utf8.allSatisfy({ $0 < 0x80 }), decoded.utf8.count <= close - i + 1 else {
+                            general = true
+                            return 0
+                        }
+                        for c in decoded.utf8 { put(c) }
+                    } else {
+                        putRaw(i, close)
+                    }
+                } else {
+                    putRaw(i, close)  // formatting, character sets, unknown: kept as written
                 }
-                guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-                out += text.utf8
-            } else {
-                out += bytes[i...close]  // formatting, character sets, unknown: kept as written
+                i = close + 1
             }
-            i = close + 1
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
+        return general ? nil : text
     }
 
     /// Decodes one value borrowed from the input; as `decode(_:delimiters:)` on an array slice.

@@ -169,13 +169,21 @@ public struct HL7v2Reader: Sendable {
     public func identifierSystem(namespace: String, universalID: String, universalIDType: String) -> String? {
         if !namespace.isEmpty, let s = mappings.identifierSystem(assigningAuthority: namespace) { return s }
         if !universalID.isEmpty, let s = mappings.identifierSystem(assigningAuthority: universalID) { return s }
-        if !universalID.isEmpty, universalIDType.uppercased() == "ISO", isOID(universalID) { return "urn:oid:" + universalID }
+        if !universalID.isEmpty, isISO(universalIDType), isOID(universalID) { return "urn:oid:" + universalID }
         if !namespace.isEmpty { return Self.unmappedAuthorityPrefix + namespace }
         if !universalID.isEmpty { return Self.unmappedAuthorityPrefix + universalID }
         return nil
     }
 
     public static let unmappedAuthorityPrefix = "urn:tacebridge:hl7v2-authority:"
+
+    /// Whether an HD universal id type is `ISO` in any case (as `uppercased() == "ISO"`, without
+    /// making a String for the usual three ASCII letters).
+    func isISO(_ type: String) -> Bool {
+        let utf8 = type.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return type.uppercased() == "ISO" }
+        return utf8.count == 3 && utf8.elementsEqual("ISO".utf8, by: { FieldText.upper($0) == $1 })
+    }
 
     func skip(_ out: inout FHIRReadOutput, _ file: String, _ location: String, _ type: String, _ kind: SkipKind, _ detail: String) {
         out.report.skip(SkippedItem(file: file, location: location, resourceType: type, kind: kind, detail: detail))
@@ -184,18 +192,21 @@ public struct HL7v2Reader: Sendable {
 
 /// Digits separated by single dots, starting with a digit: `2.16.840.1.113883.19`.
 func isOID(_ text: String) -> Bool {
-    var previousDot = true
-    for b in text.utf8 {
-        if b == 0x2E {
-            if previousDot { return false }
-            previousDot = true
-        } else if b >= 0x30 && b <= 0x39 {
-            previousDot = false
-        } else {
-            return false
+    var text = text
+    return text.withUTF8 { bytes in  // contiguous bytes: iterating String.utf8 costs far more
+        var previousDot = true
+        for b in bytes {
+            if b == 0x2E {
+                if previousDot { return false }
+                previousDot = true
+            } else if b >= 0x30 && b <= 0x39 {
+                previousDot = false
+            } else {
+                return false
+            }
         }
+        return !previousDot
     }
-    return !previousDot
 }
 
 extension String {
