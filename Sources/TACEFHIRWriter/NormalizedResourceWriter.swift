@@ -21,13 +21,13 @@ public enum NormalizedResourceWriter {
     /// Deterministic business identifier of the normalized resource: the same source record and concept
     /// give the same value in every run and from every file (conditional creates are idempotent).
     public static func id(of o: TypedObservation) -> StableID {
-        StableID([o.source.recordKey, o.concept.rawValue])
+        StableID(o.source.recordKey, o.concept.rawValue)
     }
 
     /// The entry's fullUrl id: the position the observation was read from (file, location, concept), so it is
     /// unique within a run by construction and no set of written ids has to be kept (memory stays flat).
     public static func entryID(of o: TypedObservation) -> StableID {
-        StableID([o.source.file, o.source.location, o.concept.rawValue])
+        StableID(o.source.file, o.source.location, o.concept.rawValue)
     }
 
     public static func fullUrl(of o: TypedObservation) -> String { entryID(of: o).urnUUID }
