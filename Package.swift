@@ -2,6 +2,8 @@
 // The target dependencies below *are* the architecture (see docs/architecture.md):
 //
 //   TACEModel  <-  TACEScoring                      (pure core: no I/O, no JSON, no clock)
+//   TACEModel, TACEScoring <- TACERefractoriness    (pure core: patient timeline, refractoriness definitions,
+//                                                    ART/ABCR; Child-Pugh/ALBI come from TACEScoring)
 //   TACEModel  <-  TACEMappings                     (declarative tables from mappings/)
 //   TACEJSON                                        (byte-level JSON reader/writer, knows no FHIR)
 //   TACEModel, TACEMappings, TACEJSON <- TACEFHIRReader      (FHIR R4 JSON -> typed observations)
@@ -28,6 +30,7 @@ let package = Package(
         // libm: rounding and log10 in the pure core need it even where Foundation is not linked.
         .target(name: "TACEModel", linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TACEScoring", dependencies: ["TACEModel"]),
+        .target(name: "TACERefractoriness", dependencies: ["TACEModel", "TACEScoring"]),
         .executableTarget(name: "embed-mappings", path: "Sources/embed-mappings"),
         .plugin(name: "EmbedMappings", capability: .buildTool(), dependencies: ["embed-mappings"]),
         .target(name: "TACEMappings", dependencies: ["TACEModel"], plugins: ["EmbedMappings"]),
@@ -53,6 +56,7 @@ let package = Package(
 
         .testTarget(name: "TACEModelTests", dependencies: ["TACEModel"]),
         .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring"]),
+        .testTarget(name: "TACERefractorinessTests", dependencies: ["TACERefractoriness"]),
         .testTarget(name: "TACEMappingsTests", dependencies: ["TACEMappings"]),
         .testTarget(name: "TACEJSONTests", dependencies: ["TACEJSON"]),
         .testTarget(name: "TACEHL7v2Tests", dependencies: ["TACEHL7v2"]),
