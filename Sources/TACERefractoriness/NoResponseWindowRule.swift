@@ -31,7 +31,7 @@ enum NoResponseWindowRule {
                     var stop = false
                     switch Primitives.evaluation(ofSession: i, in: t, c) {
                     case .pending:
-                        unknown.append("session \(s.day): evaluation window still open")
+                        // Not yet known on the evaluation day: no verdict from this window yet, and nothing missing.
                         stop = true
                     case .missing(let why):
                         unknown.append("session \(s.day) unevaluable (\(why))")
