@@ -7,7 +7,7 @@
 //   TACEModel  <-  TACEMappings                     (declarative tables from mappings/)
 //   TACEJSON                                        (byte-level JSON reader/writer, knows no FHIR)
 //   TACEModel, TACEMappings, TACEJSON <- TACEFHIRReader      (FHIR R4 JSON -> typed observations)
-//   TACEModel, TACEScoring, TACEJSON  <- TACEFHIRWriter      (results -> FHIR R4 JSON)
+//   TACEModel, TACEScoring, TACERefractoriness, TACEJSON <- TACEFHIRWriter (results -> FHIR R4 JSON)
 //   TACEHL7v2 (ER7 bytes -> messages, ACKs), CLibXML2 <- TACEXML (hardened libxml2): legacy-format
 //   foundations for issue 3
 //   TACEModel, TACEMappings, TACEHL7v2, TACEFHIRReader <- TACEHL7v2Reader (HL7 v2 results -> typed
@@ -42,11 +42,11 @@ let package = Package(
         .target(name: "TACEFHIRReader", dependencies: ["TACEModel", "TACEMappings", "TACEJSON"]),
         // HL7 v2 results -> typed observations, into the FHIR reader's output and report types.
         .target(name: "TACEHL7v2Reader", dependencies: ["TACEModel", "TACEMappings", "TACEHL7v2", "TACEFHIRReader"]),
-        .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
+        .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
-            dependencies: ["TACEModel", "TACEScoring", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter",
-                           "TACEHL7v2", "TACEHL7v2Reader"]
+            dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEMappings", "TACEJSON", "TACEFHIRReader",
+                           "TACEFHIRWriter", "TACEHL7v2", "TACEHL7v2Reader"]
         ),
         .executableTarget(
             name: "tacebridge",

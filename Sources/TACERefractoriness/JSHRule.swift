@@ -70,7 +70,7 @@ enum JSHRule {
                 + "; but no agent change or feeding-artery reanalysis recorded after the first (jsh.requireModification=true)")
         }
         if r.evaluatedSessions == 0 {
-            return .noData("no qualifying session with an evaluable CT/MRI response" + (r.notes.isEmpty ? "" : " (" + r.notes.joined(separator: "; ") + ")"))
+            return .noData("no qualifying session with an evaluable CT/MRI response (see notes)")
         }
         let count = mode == .consecutiveResponses ? "\(n) consecutive \(what)" : "\(what) after \(n) consecutive sessions"
         return .notMet("no \(count) (\(r.evaluatedSessions) session(s) evaluated)")

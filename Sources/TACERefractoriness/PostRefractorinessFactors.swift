@@ -23,7 +23,8 @@ public enum PostRefractorinessFactors {
     /// More than 4 prior TACE sessions.
     public static let sessionsAbove = 4
 
-    /// The five factors on `day` (laboratory values within `ptace.labLookbackDays`, tumor count within
+    /// The five factors on `day` — the day refractoriness was established, when called for a verdict
+    /// (laboratory values within `ptace.labLookbackDays`, tumor count within
     /// `ptace.imagingLookbackDays`, sessions up to `day`).
     public static func assess(in t: PatientTimeline, on day: ClinicalDay, scoring: ScoringConfiguration) -> [Factor] {
         let cut = t.asOfDay == day ? t : t.asOf(day)
@@ -69,7 +70,7 @@ public enum PostRefractorinessFactors {
     /// The factors as one rationale note.
     public static func notes(in t: PatientTimeline, on day: ClinicalDay, scoring: ScoringConfiguration) -> [String] {
         let factors = assess(in: t, on: day, scoring: scoring)
-        return ["after refractoriness, factors of shorter survival under HAIC (2024 HAIC study; informational, no score): "
+        return ["after refractoriness, factors of shorter survival under HAIC (2024 HAIC study; informational, no score) on \(day): "
             + factors.map(\.detail).joined(separator: "; ")]
     }
 

@@ -47,7 +47,8 @@ public enum Refractoriness {
         var verdict = assemble(d, day: day, clauses: clauses, notes: notes, primary: primary, sessions: t.sessions.count,
                                configurationText: c.echoText(for: d.parameters))
         if verdict.status == .refractory {
-            verdict.notes += PostRefractorinessFactors.notes(in: t, on: day, scoring: scoring)
+            // At the time refractoriness was established (values then, sessions up to then).
+            verdict.notes += PostRefractorinessFactors.notes(in: t, on: verdict.dayMet ?? day, scoring: scoring)
         }
         return verdict
     }
