@@ -19,7 +19,7 @@ for src in sorted(Path("samples/fhir").glob("*")):
 jobs[Path("samples/site-local/expected/patient.score.json")] = ["score", "--now", now, "--mappings", "samples/site-local/mappings", "samples/site-local/patient.json"]
 jobs[Path("samples/hl7v2/expected/ptace-labs.convert.json")] = ["convert", "--now", now, "samples/hl7v2/ptace-labs.hl7"]
 jobs[Path("samples/fhir/expected/ptace-grade5.transaction.json")] = ["score", "--now", now, "--bundle", "transaction", "samples/fhir/ptace-grade5.json"]
-# Refractoriness samples (docs/refractoriness.md section 7): the Bundle and the readable timeline.
+# Refractoriness samples (docs/refractoriness.md section 8): the Bundle and the readable timeline.
 for src in sorted(Path("samples/refractoriness").glob("*.json")):
     jobs[Path("samples/refractoriness/expected") / f"{src.stem}.score.json"] = ["score", "--now", now, str(src)]
     jobs[Path("samples/refractoriness/expected") / f"{src.stem}.timeline.txt"] = ["timeline", "--now", now, str(src)]

@@ -47,14 +47,13 @@ enum RefractorinessRun {
         let r = options.refractoriness
         guard r.isEnabled else { return nil }
         let day = evaluationDay(options)
-        let timeline = PatientTimeline(observations: observations)
-        guard !timeline.asOf(day).sessions.isEmpty else { return nil }
+        let timeline = PatientTimeline(observations: observations).asOf(day)
+        guard !timeline.sessions.isEmpty else { return nil }
         let verdicts = Refractoriness.evaluate(r.definitions, timeline: timeline, on: day, configuration: r.configuration,
                                                scoring: options.configuration)
         var scores: [ReTreatmentScore] = []
         if r.reTreatmentScores {
-            scores.append(ReTreatmentScores.art(timeline, on: day, configuration: r.configuration, scoring: options.configuration))
-            scores.append(ReTreatmentScores.abcr(timeline, on: day, configuration: r.configuration, scoring: options.configuration))
+            scores = ReTreatmentScores.both(timeline, on: day, configuration: r.configuration, scoring: options.configuration)
         }
         let assessment = RefractorinessAssessment(patient: patient, ordinal: ordinal, conditionReference: condition, evaluationDay: day,
                                                   verdicts: verdicts, reTreatment: scores)

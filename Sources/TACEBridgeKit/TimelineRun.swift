@@ -53,8 +53,7 @@ extension Pipeline {
                                                        scoring: options.configuration)
                 var scores: [ReTreatmentScore] = []
                 if r.reTreatmentScores, !timeline.sessions.isEmpty {
-                    scores = [ReTreatmentScores.art(timeline, on: day, configuration: r.configuration, scoring: options.configuration),
-                              ReTreatmentScores.abcr(timeline, on: day, configuration: r.configuration, scoring: options.configuration)]
+                    scores = ReTreatmentScores.both(timeline, on: day, configuration: r.configuration, scoring: options.configuration)
                 }
                 let label = group.identity.reference
                     ?? group.identity.identifiers.first.map { ($0.system.map { $0 + "|" } ?? "") + $0.value } ?? "(unidentified)"

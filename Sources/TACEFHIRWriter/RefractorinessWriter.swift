@@ -66,8 +66,9 @@ public struct RefractorinessWriter {
         }
 
         for v in a.verdicts {
-            let basis = references(v.evidence)
-            let stable = StableID(key + [v.definition.rawValue, v.configurationText] + v.evidence.map { $0.source.recordKey + "#" + $0.concept.rawValue })
+            let evidence = v.evidence
+            let basis = references(evidence)
+            let stable = StableID(key + [v.definition.rawValue, v.configurationText] + evidence.map { $0.source.recordKey + "#" + $0.concept.rawValue })
             let id = "refractoriness-" + stable.hex
             bundle.entry(id: stable, request: .conditionalCreate(type: "RiskAssessment", identifierSystem: TACECodeSystems.refractorinessIdentifier,
                                                                 identifierValue: id)) { json in
@@ -168,7 +169,7 @@ public struct RefractorinessWriter {
         if let met = v.dayMet {
             json.key("whenPeriod"); json.beginObject(); json.key("start"); json.string(met.description); json.endObject()
         }
-        json.key("rationale"); json.string(v.rationale)
+        json.key("rationale"); json.string(v.rationale(includingConfiguration: false))  // the configuration is in method.text
         json.endObject()
         json.endArray()
         json.key("note"); json.beginArray(); json.beginObject()

@@ -60,12 +60,37 @@ public enum ReTreatmentScores {
     /// Groups 0–1.5 (re-treatment acceptable) and ≥ 2.5 (poor prognosis; re-treatment not recommended).
     public static func art(_ t: PatientTimeline, on day: ClinicalDay, configuration c: RefractorinessConfiguration = .init(),
                            scoring: ScoringConfiguration = .init()) -> ReTreatmentScore {
-        var score = ReTreatmentScore(kind: .art, evaluationDay: day, points: nil, group: nil, items: [], missing: [], evidence: [], notes: [])
-        let (gathered, reason) = ReTreatmentInputs.gather(t, on: day, configuration: c, scoring: scoring)
+        both(t, on: day, configuration: c, scoring: scoring)[0]
+    }
+
+    /// ABCR: AFP > 200 ng/mL before TACE-1 → +1; BCLC A/B/C before TACE-1 → 0/+2/+3; Child-Pugh +2 or more → +2;
+    /// objective response after TACE-1 → −3. Groups ≤ 0, 1–3, ≥ 4.
+    public static func abcr(_ t: PatientTimeline, on day: ClinicalDay, configuration c: RefractorinessConfiguration = .init(),
+                            scoring: ScoringConfiguration = .init()) -> ReTreatmentScore {
+        both(t, on: day, configuration: c, scoring: scoring)[1]
+    }
+
+    /// ART and ABCR, sharing their inputs (Child-Pugh before each session is computed once).
+    public static func both(_ t: PatientTimeline, on day: ClinicalDay, configuration c: RefractorinessConfiguration = .init(),
+                            scoring: ScoringConfiguration = .init()) -> [ReTreatmentScore] {
+        let cut = t.asOfDay == day ? t : t.asOf(day)
+        let (gathered, reason) = ReTreatmentInputs.gather(cut, on: day, configuration: c, scoring: scoring)
         guard let inputs = gathered else {
-            score.missing = [reason ?? "no inputs"]
-            return score
+            return [ReTreatmentScore.Kind.art, .abcr].map {
+                ReTreatmentScore(kind: $0, evaluationDay: day, points: nil, group: nil, items: [], missing: [reason ?? "no inputs"],
+                                 evidence: [], notes: [])
+            }
         }
+        let cp = childPughChange(inputs)
+        let response = inputs.response
+        return [art(inputs, cp: cp, response: response, day: day, c), abcr(inputs, cp: cp, response: response, timeline: cut, day: day)]
+    }
+
+    typealias ChildPughChange = (delta: Int?, text: String, evidence: [TypedObservation], missing: [String])
+
+    static func art(_ inputs: ReTreatmentInputs, cp: ChildPughChange, response r: (judgement: Judgement?, reason: String?),
+                    day: ClinicalDay, _ c: RefractorinessConfiguration) -> ReTreatmentScore {
+        var score = ReTreatmentScore(kind: .art, evaluationDay: day, points: nil, group: nil, items: [], missing: [], evidence: [], notes: [])
         let s = inputs.scoring
         // AST
         let a1 = ReTreatmentInputs.latestExact(.ast, in: inputs.before1, index: inputs.tace1.day, scoring: s)
@@ -87,7 +112,6 @@ public enum ReTreatmentScores {
             if a2.measurement == nil { score.missing.append("AST after TACE-1 and before TACE-2: \(a2.gap ?? "no value")") }
         }
         // Child-Pugh
-        let cp = childPughChange(inputs)
         if let delta = cp.delta {
             let points = delta >= 2 ? 3.0 : delta == 1 ? 1.5 : 0.0
             score.items.append(.init(name: "Child-Pugh", points: points, detail: cp.text))
@@ -97,7 +121,6 @@ public enum ReTreatmentScores {
             score.missing += cp.missing
         }
         // Response
-        let r = inputs.response
         if let j = r.judgement {
             score.items.append(.init(name: "response", points: j.answer == .yes ? 0 : 1,
                                      detail: "radiological response after TACE-1: \(j.answer == .yes ? "yes" : "no") (\(j.detail))"))
@@ -115,16 +138,9 @@ public enum ReTreatmentScores {
         return score
     }
 
-    /// ABCR: AFP > 200 ng/mL before TACE-1 → +1; BCLC A/B/C before TACE-1 → 0/+2/+3; Child-Pugh +2 or more → +2;
-    /// objective response after TACE-1 → −3. Groups ≤ 0, 1–3, ≥ 4.
-    public static func abcr(_ t: PatientTimeline, on day: ClinicalDay, configuration c: RefractorinessConfiguration = .init(),
-                            scoring: ScoringConfiguration = .init()) -> ReTreatmentScore {
+    static func abcr(_ inputs: ReTreatmentInputs, cp: ChildPughChange, response r: (judgement: Judgement?, reason: String?),
+                     timeline cut: PatientTimeline, day: ClinicalDay) -> ReTreatmentScore {
         var score = ReTreatmentScore(kind: .abcr, evaluationDay: day, points: nil, group: nil, items: [], missing: [], evidence: [], notes: [])
-        let (gathered, reason) = ReTreatmentInputs.gather(t, on: day, configuration: c, scoring: scoring)
-        guard let inputs = gathered else {
-            score.missing = [reason ?? "no inputs"]
-            return score
-        }
         // AFP before TACE-1
         let afp = ReTreatmentInputs.latestExact(.afp, in: inputs.before1, index: inputs.tace1.day, scoring: inputs.scoring)
         if let m = afp.measurement, let o = afp.observation {
@@ -144,7 +160,6 @@ public enum ReTreatmentScores {
             score.missing.append("AFP before TACE-1: \(afp.gap ?? "no value")")
         }
         // BCLC at baseline
-        let cut = t.asOfDay == day ? t : t.asOf(day)
         if let stage = cut.bclcStage.last(where: { $0.day <= inputs.tace1.day }) {
             let points: Double? = ["A": 0, "B": 2, "C": 3][stage.value]
             if let points {
@@ -159,7 +174,6 @@ public enum ReTreatmentScores {
             score.missing.append("no BCLC stage recorded on or before TACE-1")
         }
         // Child-Pugh
-        let cp = childPughChange(inputs)
         if let delta = cp.delta {
             score.items.append(.init(name: "Child-Pugh", points: delta >= 2 ? 2 : 0, detail: cp.text + " (increase ≥ 2: \(delta >= 2 ? "yes" : "no"))"))
             score.evidence += cp.evidence
@@ -168,7 +182,6 @@ public enum ReTreatmentScores {
             score.missing += cp.missing
         }
         // Response
-        let r = inputs.response
         if let j = r.judgement {
             score.items.append(.init(name: "response", points: j.answer == .yes ? -3 : 0,
                                      detail: "objective response after TACE-1: \(j.answer == .yes ? "yes" : "no") (\(j.detail))"))
@@ -188,7 +201,7 @@ public enum ReTreatmentScores {
     }
 
     /// Child-Pugh points before TACE-2 minus before TACE-1, when both are complete.
-    static func childPughChange(_ inputs: ReTreatmentInputs) -> (delta: Int?, text: String, evidence: [TypedObservation], missing: [String]) {
+    static func childPughChange(_ inputs: ReTreatmentInputs) -> ChildPughChange {
         let (cp1, cp2) = inputs.childPugh
         guard let r1 = cp1.result, let r2 = cp2.result else {
             var missing: [String] = []

@@ -9,7 +9,7 @@ public enum Refractoriness {
                                 timeline: PatientTimeline, on day: ClinicalDay,
                                 configuration: RefractorinessConfiguration = .init(),
                                 scoring: ScoringConfiguration = .init()) -> [RefractorinessVerdict] {
-        let t = timeline.asOf(day)
+        let t = timeline.asOfDay == day ? timeline : timeline.asOf(day)
         return definitions.map { evaluate($0, cutTimeline: t, day: day, configuration, scoring) }
     }
 
@@ -17,7 +17,7 @@ public enum Refractoriness {
     public static func evaluate(_ definition: RefractorinessDefinition, timeline: PatientTimeline, on day: ClinicalDay,
                                 configuration: RefractorinessConfiguration = .init(),
                                 scoring: ScoringConfiguration = .init()) -> RefractorinessVerdict {
-        evaluate(definition, cutTimeline: timeline.asOf(day), day: day, configuration, scoring)
+        evaluate(definition, cutTimeline: timeline.asOfDay == day ? timeline : timeline.asOf(day), day: day, configuration, scoring)
     }
 
     static func evaluate(_ d: RefractorinessDefinition, cutTimeline t: PatientTimeline, day: ClinicalDay,

@@ -158,8 +158,11 @@ public struct RefractorinessVerdict: Sendable {
         return source.flatMap(\.evidence).filter { seen.insert($0).inserted }
     }
 
-    /// One paragraph for `RiskAssessment.rationale` and the timeline table.
-    public var rationale: String {
+    /// One paragraph: status, every clause with its day, detail and evidence, what is missing, notes, configuration.
+    public var rationale: String { rationale(includingConfiguration: true) }
+
+    /// The rationale; without the configuration where it is written elsewhere (`RiskAssessment.method.text`).
+    public func rationale(includingConfiguration: Bool) -> String {
         var parts: [String] = []
         let head = "\(definition.display) (\(definition.version)) on \(evaluationDay): \(status.display.lowercased())"
         parts.append(head + (dayMet.map { " since \($0)" } ?? ""))
@@ -171,7 +174,7 @@ public struct RefractorinessVerdict: Sendable {
         }
         if !missing.isEmpty { parts.append("Missing: " + missing.joined(separator: "; ")) }
         if !notes.isEmpty { parts.append("Notes: " + notes.joined(separator: "; ")) }
-        parts.append("Config " + configurationText)
+        if includingConfiguration { parts.append("Config " + configurationText) }
         return parts.joined(separator: ". ") + "."
     }
 }

@@ -2,7 +2,7 @@
 """Writes the refractoriness sample patients (FHIR R4 collection Bundles) of samples/refractoriness/.
 
 Every patient is fictitious. Day 0 is the first TACE, 2025-01-10, unless said otherwise. The expected
-verdicts and the reasoning for each patient are in docs/refractoriness.md section 7 (worked by hand
+verdicts and the reasoning for each patient are in docs/refractoriness.md section 8 (worked by hand
 from the course below, not from program output). Re-run after editing:  python3 make_samples.py
 """
 import datetime
