@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "TACEXMLTests", dependencies: ["TACEXML"]),
         .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader"]),
         .testTarget(name: "TACEHL7v2ReaderTests", dependencies: ["TACEHL7v2Reader", "TACEHL7v2", "TACEMappings", "TACEFHIRReader"]),
-        .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
+        .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit"]),
     ]
 )
