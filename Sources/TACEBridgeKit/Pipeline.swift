@@ -86,6 +86,7 @@ public enum Pipeline {
         do {
             var bundle = BundleStreamWriter(type: options.bundleType, timestamp: options.now, pretty: options.pretty)
             let writer = AssessmentWriter(configuration: options.configuration, recorded: options.now, traceSource: options.traceSource)
+            let refractoriness = RefractorinessRun(options)
             let refractorinessWriter = RefractorinessWriter(recorded: options.now, traceSource: options.traceSource,
                                                             observationForm: options.refractoriness.observationForm)
             for (ordinal, group) in groups.ordered.enumerated() {
@@ -109,8 +110,7 @@ public enum Pipeline {
                 } else {
                     summary.scored += 1
                 }
-                if let r = RefractorinessRun.assess(group.observations, patient: identity, ordinal: ordinal + 1, condition: condition,
-                                                    options: options) {
+                if let r = refractoriness.assess(group.observations, patient: identity, ordinal: ordinal + 1, condition: condition) {
                     refractorinessWriter.write(r.assessment, to: &bundle)
                     summary.record(r.assessment)
                 }

@@ -34,23 +34,33 @@ public struct RefractorinessOptions: Sendable {
     }
 }
 
-/// One patient's refractoriness and re-treatment results for a run.
-enum RefractorinessRun {
+/// Refractoriness and re-treatment results for the patients of one run (what does not change between
+/// patients — the evaluation day, the configuration texts — is worked out once).
+struct RefractorinessRun {
+    let options: RunOptions
+    let day: ClinicalDay
+    let echoes: Refractoriness.ConfigurationEchoes
+
+    init(_ options: RunOptions) {
+        self.options = options
+        day = Self.evaluationDay(options)
+        echoes = Refractoriness.ConfigurationEchoes(options.refractoriness.configuration, definitions: options.refractoriness.definitions)
+    }
+
     /// `--as-of` if given, else the day of the run.
     static func evaluationDay(_ options: RunOptions) -> ClinicalDay {
         ClinicalDay(options.asOf ?? options.now)
     }
 
     /// `nil` when the patient has no TACE session up to the evaluation day (nothing to judge).
-    static func assess(_ observations: [TypedObservation], patient: PatientIdentity, ordinal: Int, condition: String?,
-                       options: RunOptions) -> (timeline: PatientTimeline, assessment: RefractorinessAssessment)? {
+    func assess(_ observations: [TypedObservation], patient: PatientIdentity, ordinal: Int, condition: String?)
+        -> (timeline: PatientTimeline, assessment: RefractorinessAssessment)? {
         let r = options.refractoriness
         guard r.isEnabled else { return nil }
-        let day = evaluationDay(options)
         let timeline = PatientTimeline(observations: observations).asOf(day)
         guard !timeline.sessions.isEmpty else { return nil }
         let verdicts = Refractoriness.evaluate(r.definitions, timeline: timeline, on: day, configuration: r.configuration,
-                                               scoring: options.configuration)
+                                               scoring: options.configuration, echoes: echoes)
         var scores: [ReTreatmentScore] = []
         if r.reTreatmentScores {
             scores = ReTreatmentScores.both(timeline, on: day, configuration: r.configuration, scoring: options.configuration)

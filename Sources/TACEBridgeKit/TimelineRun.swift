@@ -38,6 +38,7 @@ extension Pipeline {
 
         let day = RefractorinessRun.evaluationDay(options)
         let r = options.refractoriness
+        let echoes = Refractoriness.ConfigurationEchoes(r.configuration, definitions: r.definitions)
         let sink = try OutputSink(path: options.output)
         do {
             var json = JSONWriter(pretty: options.pretty)
@@ -50,7 +51,7 @@ extension Pipeline {
             for (ordinal, group) in groups.ordered.enumerated() {
                 let timeline = PatientTimeline(observations: group.observations).asOf(day)
                 let verdicts = Refractoriness.evaluate(r.definitions, timeline: timeline, on: day, configuration: r.configuration,
-                                                       scoring: options.configuration)
+                                                       scoring: options.configuration, echoes: echoes)
                 var scores: [ReTreatmentScore] = []
                 if r.reTreatmentScores, !timeline.sessions.isEmpty {
                     scores = ReTreatmentScores.both(timeline, on: day, configuration: r.configuration, scoring: options.configuration)

@@ -42,10 +42,26 @@ public struct ReTreatmentInputs: Sendable {
         return (inputs, nil)
     }
 
-    /// Child-Pugh before TACE-1 and before TACE-2.
-    public var childPugh: (before1: ChildPughAssessment, before2: ChildPughAssessment) {
-        (ChildPughAssessor.assess(observations: before1, index: IndexDate(time: tace1.day.clinicalTime, source: .asOf), configuration: scoring),
-         ChildPughAssessor.assess(observations: before2, index: IndexDate(time: tace2Day.clinicalTime, source: .asOf), configuration: scoring))
+    /// Child-Pugh before TACE-1 and before TACE-2: the points, or the inputs that are missing.
+    public var childPugh: (before1: ChildPughOutcome, before2: ChildPughOutcome) {
+        (Self.childPugh(before1, on: tace1.day, scoring), Self.childPugh(before2, on: tace2Day, scoring))
+    }
+
+    public enum ChildPughOutcome: Sendable {
+        case scored(points: Int, evidence: [TypedObservation])
+        case missing([Concept])
+    }
+
+    /// Child-Pugh through `TACEScoring`; when an input concept is absent from the window altogether the
+    /// assessor (and its rationale) is not needed to say so.
+    static func childPugh(_ values: [TypedObservation], on day: ClinicalDay, _ scoring: ScoringConfiguration) -> ChildPughOutcome {
+        let coagulation: Concept = scoring.childPughCoagulationInput == .inr ? .inr : .prothrombinTimeProlongation
+        let needed: [Concept] = [.bilirubinTotal, .albumin, coagulation, .ascites, .encephalopathy]
+        let absent = needed.filter { c in !values.contains { $0.concept == c } }
+        if !absent.isEmpty { return .missing(absent) }
+        let a = ChildPughAssessor.assess(observations: values, index: IndexDate(time: day.clinicalTime, source: .asOf), configuration: scoring)
+        if let r = a.result { return .scored(points: r.points, evidence: a.evidence) }
+        return .missing(a.missingConcepts)
     }
 
     /// The latest exact value of a quantity concept in a set of values.

@@ -203,17 +203,17 @@ public enum ReTreatmentScores {
     /// Child-Pugh points before TACE-2 minus before TACE-1, when both are complete.
     static func childPughChange(_ inputs: ReTreatmentInputs) -> ChildPughChange {
         let (cp1, cp2) = inputs.childPugh
-        guard let r1 = cp1.result, let r2 = cp2.result else {
+        guard case .scored(let p1, let e1) = cp1, case .scored(let p2, let e2) = cp2 else {
             var missing: [String] = []
-            if cp1.result == nil {
-                missing.append("Child-Pugh before TACE-1: missing " + cp1.missingConcepts.map(\.rawValue).joined(separator: ", "))
+            if case .missing(let concepts) = cp1 {
+                missing.append("Child-Pugh before TACE-1: missing " + concepts.map(\.rawValue).joined(separator: ", "))
             }
-            if cp2.result == nil {
-                missing.append("Child-Pugh after TACE-1 and before TACE-2: missing " + cp2.missingConcepts.map(\.rawValue).joined(separator: ", "))
+            if case .missing(let concepts) = cp2 {
+                missing.append("Child-Pugh after TACE-1 and before TACE-2: missing " + concepts.map(\.rawValue).joined(separator: ", "))
             }
             return (nil, "", [], missing)
         }
-        let delta = r2.points - r1.points
-        return (delta, "Child-Pugh \(r1.points) → \(r2.points) (\(delta >= 0 ? "+" : "")\(delta))", cp1.evidence + cp2.evidence, [])
+        let delta = p2 - p1
+        return (delta, "Child-Pugh \(p1) → \(p2) (\(delta >= 0 ? "+" : "")\(delta))", e1 + e2, [])
     }
 }

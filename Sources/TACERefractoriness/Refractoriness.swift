@@ -5,12 +5,23 @@ import TACEScoring
 /// parameter, and nothing dated after it is seen.
 public enum Refractoriness {
     /// Every definition in `definitions` (default: all, JSH-LCSGJ 2014 first), on `day`.
+    /// `echoes`: the configuration texts, computed once per run by callers that evaluate many patients.
     public static func evaluate(_ definitions: [RefractorinessDefinition] = RefractorinessDefinition.allCases,
                                 timeline: PatientTimeline, on day: ClinicalDay,
                                 configuration: RefractorinessConfiguration = .init(),
-                                scoring: ScoringConfiguration = .init()) -> [RefractorinessVerdict] {
+                                scoring: ScoringConfiguration = .init(), echoes: ConfigurationEchoes? = nil) -> [RefractorinessVerdict] {
         let t = timeline.asOfDay == day ? timeline : timeline.asOf(day)
-        return definitions.map { evaluate($0, cutTimeline: t, day: day, configuration, scoring) }
+        let texts = echoes ?? ConfigurationEchoes(configuration, definitions: definitions)
+        return definitions.map { evaluate($0, cutTimeline: t, day: day, configuration, scoring, echo: texts[$0]) }
+    }
+
+    /// The configuration text each definition echoes (its parameters and their values).
+    public struct ConfigurationEchoes: Sendable {
+        let texts: [RefractorinessDefinition: String]
+        public init(_ c: RefractorinessConfiguration, definitions: [RefractorinessDefinition] = RefractorinessDefinition.allCases) {
+            texts = Dictionary(uniqueKeysWithValues: definitions.map { ($0, c.echoText(for: $0.parameters)) })
+        }
+        subscript(_ d: RefractorinessDefinition) -> String? { texts[d] }
     }
 
     /// One definition on `day`.
@@ -21,7 +32,7 @@ public enum Refractoriness {
     }
 
     static func evaluate(_ d: RefractorinessDefinition, cutTimeline t: PatientTimeline, day: ClinicalDay,
-                         _ c: RefractorinessConfiguration, _ scoring: ScoringConfiguration) -> RefractorinessVerdict {
+                         _ c: RefractorinessConfiguration, _ scoring: ScoringConfiguration, echo: String? = nil) -> RefractorinessVerdict {
         var clauses: [ClauseResult]
         var notes: [String]
         var primary: [String]
@@ -45,7 +56,7 @@ public enum Refractoriness {
             primary = ["Z1-insufficient-targeted-response"]
         }
         var verdict = assemble(d, day: day, clauses: clauses, notes: notes, primary: primary, sessions: t.sessions.count,
-                               configurationText: c.echoText(for: d.parameters))
+                               configurationText: echo ?? c.echoText(for: d.parameters))
         if verdict.status == .refractory {
             // At the time refractoriness was established (values then, sessions up to then).
             verdict.notes += PostRefractorinessFactors.notes(in: t, on: verdict.dayMet ?? day, scoring: scoring)

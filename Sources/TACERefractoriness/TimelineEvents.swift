@@ -136,12 +136,13 @@ public struct DatedRecord<Value: Sendable>: Sendable {
     public var observation: TypedObservation
 }
 
-/// How evidence is named in rationales: the source resource (`Observation/abc`) when it had an id,
-/// else the file and position it was read from. Never a value or a patient identifier.
+/// How evidence is named in rationales: the source resource (`Observation/abc`) when it had an id, else
+/// the concept and its day (`viable-tumor-percent of 2025-04-10`). Never a value, a patient identifier or a
+/// local file path (rationales go into resources sent to a server).
 public enum EvidenceLabel {
     public static func of(_ o: TypedObservation) -> String {
         if let r = o.source.resourceReference { return r }
-        return o.source.file + " " + o.source.location
+        return o.concept.rawValue + (o.effective.map { " of " + ClinicalDay($0).description } ?? "")
     }
 
     static func list(_ observations: [TypedObservation]) -> String {
