@@ -81,6 +81,14 @@ struct TimelineTests {
         #expect(cut.asOfDay == P.day(60))
     }
 
+    @Test func evidenceIsNamedByItsSourceReferenceElseByConceptAndDayNeverByFile() {
+        var o = P.viable(70, 30)
+        #expect(EvidenceLabel.of(o) == "Observation/viable-tumor-percent-d30")
+        o.source = SourceProvenance(file: "/home/site/export.hl7", format: .hl7v2ER7, resourceReference: nil, location: "MSH[1]/OBX[2]",
+                                    recordKey: "m1#2")
+        #expect(EvidenceLabel.of(o) == "viable-tumor-percent of 2025-02-09")
+    }
+
     @Test func clinicalDayIsTheLocalDateAsWritten() {
         // 2025-03-01T23:30-05:00 is 04:30Z on 2 March: the day as written is 1 March.
         let t = ClinicalTime(year: 2025, month: 3, day: 1, hour: 23, minute: 30, utcOffsetSeconds: -5 * 3600)
