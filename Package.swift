@@ -10,6 +10,7 @@
 //   foundations for issue 3
 //   TACEModel, TACEMappings, TACEHL7v2, TACEFHIRReader <- TACEHL7v2Reader (HL7 v2 results -> typed
 //   observations; reuses the FHIR reader's output and report types, which the pipeline consumes)
+//   TACEHL7v2, TACEXML <- TACEHL7v2XML (HL7 v2 XML encoding -> the same HL7Message model)
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -39,6 +40,8 @@ let package = Package(
         .target(name: "TACEFHIRReader", dependencies: ["TACEModel", "TACEMappings", "TACEJSON"]),
         // HL7 v2 results -> typed observations, into the FHIR reader's output and report types.
         .target(name: "TACEHL7v2Reader", dependencies: ["TACEModel", "TACEMappings", "TACEHL7v2", "TACEFHIRReader"]),
+        // HL7 v2 XML (v2.xml) -> the ER7 parser's message model; the two foundations stay apart.
+        .target(name: "TACEHL7v2XML", dependencies: ["TACEHL7v2", "TACEXML"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(name: "TACEXMLTests", dependencies: ["TACEXML"]),
         .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader"]),
         .testTarget(name: "TACEHL7v2ReaderTests", dependencies: ["TACEHL7v2Reader", "TACEHL7v2", "TACEMappings", "TACEFHIRReader"]),
+        .testTarget(name: "TACEHL7v2XMLTests", dependencies: ["TACEHL7v2XML", "TACEHL7v2", "TACEXML", "TACEHL7v2Reader", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit"]),
     ]
