@@ -70,6 +70,8 @@ public struct MappingTables: Sendable {
     var hl7v2CodingSystems: [String: String] = [:]
     /// `assigning-authorities.csv`: HD namespace id or universal id -> identifier system URI.
     var assigningAuthorities: [String: String] = [:]
+    /// `xml-formats.csv`: site-described XML formats, sorted by name (see XMLFormatTables.swift).
+    public internal(set) var xmlFormats: [XMLFormatDescription] = []
 
     /// Named parameters defined by `units.csv` rows (e.g. `afp.ngPerIU`), with the values in force.
     public internal(set) var parameters: [String: Double] = [:]
@@ -105,6 +107,7 @@ public struct MappingTables: Sendable {
                               rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv")
         try tables.loadHL7v2(codingSystems: text("hl7v2-coding-systems.csv"), codingSystemsFile: defaultFolder + "hl7v2-coding-systems.csv",
                              authorities: text("assigning-authorities.csv"), authoritiesFile: defaultFolder + "assigning-authorities.csv")
+        try tables.loadXMLFormats(text("xml-formats.csv"), file: defaultFolder + "xml-formats.csv")
         return tables
     }
 
