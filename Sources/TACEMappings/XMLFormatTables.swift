@@ -94,11 +94,11 @@ extension MappingTables {
         xmlFormats = try Self.checkedRoots(Self.parseXMLFormats(HeaderedTable(text: text, file: file, required: Self.xmlFormatColumns)))
     }
 
-    /// Sorted by name; two formats may not claim the same root element.
+    /// Sorted by name; two formats may not claim the same root element (the later one in the
+    /// given order, a site's, is the one reported).
     static func checkedRoots(_ formats: [XMLFormatDescription]) throws(MappingError) -> [XMLFormatDescription] {
-        let sorted = formats.sorted { $0.name < $1.name }
         var claimed: [String: XMLFormatDescription] = [:]
-        for format in sorted {
+        for format in formats {
             let key = (format.rootNamespace ?? "") + " " + format.rootName
             if let other = claimed[key] {
                 throw MappingError(file: format.file, line: format.line,
@@ -106,7 +106,7 @@ extension MappingTables {
             }
             claimed[key] = format
         }
-        return sorted
+        return formats.sorted { $0.name < $1.name }
     }
 
     static func parseXMLFormats(_ table: HeaderedTable) throws(MappingError) -> [XMLFormatDescription] {
