@@ -69,6 +69,6 @@ let package = Package(
         .testTarget(name: "TACEHL7v2XMLTests", dependencies: ["TACEHL7v2XML", "TACEHL7v2", "TACEXML", "TACEHL7v2Reader", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
         .testTarget(name: "TACESiteXMLReaderTests", dependencies: ["TACESiteXMLReader", "TACEMappings", "TACEFHIRReader", "TACEModel", "TACEXML"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
-        .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit"]),
+        .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings"]),
     ]
 )

@@ -44,7 +44,7 @@ extension InputReader {
                 throw TACEBridgeError(.dataFormat, error.description)
             }
         case .cda:
-            throw TACEBridgeError(.dataFormat, "\(path): CDA input is recognised but not supported by this version of TACEBridge")
+            throw TACEBridgeError(.dataFormat, "\(path): CDA (XML) input is recognised but not supported by this version of TACEBridge")
         case .unknown:
             throw TACEBridgeError(.dataFormat, "\(path): XML root element \(quotedName(root.name)) in \(root.namespaceURI.map { "namespace " + quotedName($0) } ?? "no namespace") is not a format TACEBridge reads: HL7 v2 XML (namespace urn:hl7-org:v2xml) or a format described in xml-formats.csv (see docs/mappings.md)")
         }

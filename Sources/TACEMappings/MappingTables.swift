@@ -238,7 +238,8 @@ public struct MappingTables: Sendable {
             return v == parameterDefaults[name] ? "\(name)=\(v)" : "\(name)=\(v) (default \(parameterDefaults[name]!))"
         }
         return "\(codes.count) source codes for \(concepts) concepts, \(values.count) coded values, "
-            + "\(conversions) unit conversions, \(spellings.count) unit spellings, \(rejections.count) rejected codes; "
+            + "\(conversions) unit conversions, \(spellings.count) unit spellings, \(rejections.count) rejected codes, "
+            + "\(xmlFormats.count) XML formats (\(xmlFormats.map(\.name).joined(separator: ", "))); "
             + "parameters: \(params.isEmpty ? "none" : params.joined(separator: ", "))"
     }
 
