@@ -99,3 +99,26 @@ struct EncodingTests {
         #expect(read.message.string(at: "NTE-3") == "Bilirubin µmol/L, Größe")
     }
 }
+
+@Suite("HL7 v2 XML as encoders write it")
+struct EncoderVariantTests {
+    @Test("schema annotation attributes and xsi:schemaLocation are not data")
+    func annotations() throws {
+        let xml = "<?xml version=\"1.0\"?><ACK xmlns=\"urn:hl7-org:v2xml\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+            + " xsi:schemaLocation=\"urn:hl7-org:v2xml ACK.xsd\">" + minimalMSH
+            + "<MSA><MSA.1 Item=\"18\" Type=\"ID\" LongName=\"Acknowledgment Code\">AR</MSA.1><MSA.2>ZZ9380</MSA.2></MSA>"
+            + "<ERR><ERR.1><ELD.1>PID</ELD.1><ELD.2>1</ELD.2><ELD.3>16</ELD.3><ELD.4><CE.1>103</CE.1><CE.2>Table value not found</CE.2><CE.3>HL70357</CE.3></ELD.4></ERR.1></ERR></ACK>"
+        let read = try message(Array(xml.utf8))
+        #expect(String(decoding: read.message.segments[1].rawBytes, as: UTF8.self) == "MSA|AR|ZZ9380")
+        #expect(String(decoding: read.message.segments[2].rawBytes, as: UTF8.self) == "ERR|PID^1^16^103&Table value not found&HL70357")
+    }
+
+    @Test("a prefixed namespace and v2.7-style primitive DTM fields read the same")
+    func prefixedAndPrimitive() throws {
+        let xml = "<v:ORU_R01 xmlns:v=\"urn:hl7-org:v2xml\">" + minimalMSH.replacingOccurrences(of: "<", with: "<v:").replacingOccurrences(of: "<v:/", with: "</v:")
+            + "<v:OBX><v:OBX.14>20250106073000+0100</v:OBX.14></v:OBX></v:ORU_R01>"
+        let read = try message(Array(xml.utf8))
+        #expect(read.message.controlID == "M1")
+        #expect(read.message.string(at: "OBX-14.1") == "20250106073000+0100")
+    }
+}
