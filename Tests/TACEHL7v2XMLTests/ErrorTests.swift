@@ -136,6 +136,15 @@ struct ErrorTests {
         #expect(xml.reason == .doctypeNotAllowed)
     }
 
+    @Test("100,000 nested groups stop at the depth limit, with a line, without a crash")
+    func deepNesting() throws {
+        let depth = 100_000
+        let body = String(repeating: "<ORU_R01.G>", count: depth) + String(repeating: "</ORU_R01.G>", count: depth)
+        let error = try #require(failure(document(body)))
+        guard case .malformedXML(let xml) = error.reason, case .tooDeep = xml.reason else { Issue.record("\(error)"); return }
+        #expect(xml.line == 2)
+    }
+
     @Test("error texts never quote document text, only HL7-shaped element names")
     func noDocumentText() throws {
         let secret = "Jane Doe 1958"
