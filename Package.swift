@@ -59,16 +59,16 @@ let package = Package(
         .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel"]),
 
         .testTarget(name: "TACEModelTests", dependencies: ["TACEModel"]),
-        .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring"]),
-        .testTarget(name: "TACEMappingsTests", dependencies: ["TACEMappings"]),
+        .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring", "TACEModel"]),
+        .testTarget(name: "TACEMappingsTests", dependencies: ["TACEMappings", "TACEModel"]),
         .testTarget(name: "TACEJSONTests", dependencies: ["TACEJSON"]),
         .testTarget(name: "TACEHL7v2Tests", dependencies: ["TACEHL7v2"]),
         .testTarget(name: "TACEXMLTests", dependencies: ["TACEXML"]),
-        .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader"]),
-        .testTarget(name: "TACEHL7v2ReaderTests", dependencies: ["TACEHL7v2Reader", "TACEHL7v2", "TACEMappings", "TACEFHIRReader"]),
+        .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader", "TACEJSON", "TACEMappings", "TACEModel"]),
+        .testTarget(name: "TACEHL7v2ReaderTests", dependencies: ["TACEHL7v2Reader", "TACEHL7v2", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
         .testTarget(name: "TACEHL7v2XMLTests", dependencies: ["TACEHL7v2XML", "TACEHL7v2", "TACEXML", "TACEHL7v2Reader", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
         .testTarget(name: "TACESiteXMLReaderTests", dependencies: ["TACESiteXMLReader", "TACEMappings", "TACEFHIRReader", "TACEModel", "TACEXML"]),
-        .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
+        .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings"]),
     ]
 )
