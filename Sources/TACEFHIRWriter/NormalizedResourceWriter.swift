@@ -110,7 +110,10 @@ public enum NormalizedResourceWriter {
         if let valueText = o.original.valueText {
             json.beginObject()
             json.key(.url); json.string(originalValueExtension)
-            json.key(.valueString); json.string(o.original.unit.map { valueText + " " + $0 } ?? valueText)
+            // The comparator is the source's too (conversions are positive factors): `>60500 IU/mL`.
+            var text = valueText
+            if case .quantity(let m) = o.value, m.comparator != .equal { text = m.comparator.rawValue + text }
+            json.key(.valueString); json.string(o.original.unit.map { text + " " + $0 } ?? text)
             json.endObject()
         }
         if let c = o.conversion {

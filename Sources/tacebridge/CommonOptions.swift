@@ -79,5 +79,9 @@ func buildOptions(_ input: InputOptions, _ config: ConfigurationOptions) throws(
     options.traceSource = input.traceSource
     options.verbose = input.verbose
     setup.mappings = options.mappings
+    let overrides = setup.mappings.siteOverrides.count
+    if overrides > 0 && !input.quiet {
+        printError("tacebridge: note: \(overrides) row\(overrides == 1 ? "" : "s") of --mappings \(input.mappings ?? "") change\(overrides == 1 ? "s" : "") the meaning of a default mapping (listed by: tacebridge mappings --mappings \(input.mappings ?? ""))")
+    }
     return options
 }

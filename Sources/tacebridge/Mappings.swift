@@ -5,8 +5,10 @@ struct Mappings: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load and validate the mapping tables (defaults, plus a site's folder) and print a summary.",
         discussion: """
-        Exits 78 with file, line and reason if a row is bad. Use it to check a site's tables (codes.csv, values.csv, xml-formats.csv, …)
-        before deploying them; the XPaths of xml-formats.csv are compiled with libxml2.
+        Exits 78 with file, line and reason if a row is bad. Use it to check a site's tables (codes.csv, values.csv,
+        xml-formats.csv, …) before deploying them; the XPaths of xml-formats.csv are compiled with libxml2. Site rows
+        that give a default code another concept (or a default coded answer another value) are listed one by one;
+        score and convert mention their number on stderr.
 
         Example:
           tacebridge mappings --mappings samples/site-local/mappings
@@ -20,6 +22,11 @@ struct Mappings: ParsableCommand {
         try runReportingErrors { () throws(TACEBridgeError) in
             let setup = try Setup.load(mappingsDirectory: mappings, configFile: nil, settings: [])
             print(setup.mappings.summary)
+            let overrides = setup.mappings.siteOverrides
+            if !overrides.isEmpty {
+                print("\(overrides.count) site row\(overrides.count == 1 ? "" : "s") change\(overrides.count == 1 ? "s" : "") a default mapping:")
+                for o in overrides { print("  \(o)") }
+            }
         }
     }
 }

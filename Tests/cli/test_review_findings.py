@@ -82,3 +82,23 @@ def test_source_paths_stay_out_of_output_unless_asked(tacebridge):
     traced = tacebridge("convert", "--quiet", "--trace-source", "samples/fhir/ptace-grade1.json", check_exit=0).stdout
     assert b"source-location" not in plain and b"samples/fhir" not in plain
     assert b"source-location" in traced and b"samples/fhir/ptace-grade1.json" in traced
+
+
+def test_original_value_extension_keeps_the_source_comparator(tacebridge, tmp_path):
+    resources = [
+        {"resourceType": "Patient", "id": "p1"},
+        observation("1834-1", {"value": 60500, "comparator": ">", "unit": "ng/mL", "system": "http://unitsofmeasure.org",
+                               "code": "ng/mL"}, {"reference": "Patient/p1"}, rid="afp-gt"),
+        observation("1834-1", {"value": 12, "unit": "ng/mL", "system": "http://unitsofmeasure.org", "code": "ng/mL"},
+                    {"reference": "Patient/p1"}, rid="afp-eq"),
+    ]
+    f = tmp_path / "in.ndjson"
+    f.write_text("\n".join(json.dumps(r) for r in resources) + "\n")
+    out = json.loads(tacebridge("convert", "--quiet", f).stdout)
+    originals = {}
+    for e in out["entry"]:
+        r = e["resource"]
+        ext = {x["url"].rsplit("/", 1)[1]: x for x in r.get("extension", [])}
+        originals[r["valueQuantity"]["value"]] = (ext["original-value"]["valueString"], r["valueQuantity"].get("comparator"))
+    assert originals[60500] == (">60500 ng/mL", ">")
+    assert originals[12] == ("12 ng/mL", None)
