@@ -87,6 +87,14 @@ extension MappingTables {
         let replaced = Set(site.map(\.name))
         var merged = self
         merged.xmlFormats = try Self.checkedRoots(xmlFormats.filter { !replaced.contains($0.name) } + site)
+        // Replacing a default format changes what its documents mean: listed like any other override.
+        for format in site {
+            guard let old = xmlFormats.first(where: { $0.name == format.name }) else { continue }
+            func root(_ f: XMLFormatDescription) -> String { "root " + (f.rootNamespace.map { "{\($0)}" } ?? "") + f.rootName }
+            merged.siteOverrides.append(SiteOverride(
+                key: "xml format \(format.name)", defaultMeaning: root(old), siteMeaning: root(format) + " (the whole format replaced)",
+                defaultFile: old.file, defaultLine: old.line, siteFile: format.file, siteLine: format.line))
+        }
         return merged
     }
 

@@ -63,6 +63,14 @@ struct XMLFormatTableTests {
         #expect(format.name == "kestrel-lab-report")
         #expect(format.statusMap.isEmpty)
         #expect(t.xmlFormat(rootName: "LabReport", namespace: "urn:example:kestrel:labreport:3") == nil)
+        // Never silent: listed with the site overrides.
+        let override = try #require(t.siteOverrides.last)
+        #expect(override.key == "xml format kestrel-lab-report")
+        #expect(override.siteFile == Self.file && override.siteLine == 2)
+        #expect(override.defaultFile == "mappings/xml-formats.csv")
+        #expect(override.description.contains("root {urn:example:acme:1}Report (the whole format replaced) overrides mappings/xml-formats.csv:"))
+        // Adding a format overrides nothing.
+        #expect(try defaults.mergingXMLFormats(Self.acme(), file: Self.file).siteOverrides.isEmpty)
     }
 
     @Test("two formats may not claim the same root element")
