@@ -1,11 +1,12 @@
 import TACEJSON
+import TACEMappings
 
 /// The input formats TACEBridge recognises from content (file names are only a hint for NDJSON).
 public enum DetectedFormat: String, Sendable {
     case fhirJSON = "FHIR JSON"
     case fhirNDJSON = "FHIR NDJSON"
     case hl7v2 = "HL7 v2 (ER7)"
-    case xml = "XML (CDA / HL7 v2 XML)"
+    case xml = "XML (HL7 v2 XML, site-described XML, CDA)"
     case empty = "empty"
     case unknown = "unknown"
 }
@@ -39,5 +40,26 @@ enum FormatDetector {
         while j < prefix.count, prefix[j] == 0x20 || prefix[j] == 0x0A || prefix[j] == 0x0D || prefix[j] == 0x09 { j += 1 }
         if j < prefix.count, prefix[j] == 0x7B { return .fhirNDJSON }
         return .fhirJSON
+    }
+}
+
+/// What an XML document is, decided by its root element once it is parsed.
+enum XMLRootKind: Equatable {
+    /// A root in `urn:hl7-org:v2xml`: an HL7 v2 message in the XML encoding.
+    case hl7v2XML
+    /// The root a format of `xml-formats.csv` names (local name and namespace); its name.
+    case siteFormat(String)
+    /// `ClinicalDocument` in `urn:hl7-org:v3`.
+    case cda
+    case unknown
+}
+
+extension FormatDetector {
+    /// HL7 v2 XML by namespace first (a site format cannot claim it), then the site formats, then CDA.
+    static func classifyXML(rootName: String, namespace: String?, mappings: MappingTables) -> XMLRootKind {
+        if namespace == "urn:hl7-org:v2xml" { return .hl7v2XML }
+        if let format = mappings.xmlFormat(rootName: rootName, namespace: namespace) { return .siteFormat(format.name) }
+        if namespace == "urn:hl7-org:v3" && rootName == "ClinicalDocument" { return .cda }
+        return .unknown
     }
 }

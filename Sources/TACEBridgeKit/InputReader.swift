@@ -69,9 +69,17 @@ struct InputReader {
             try readHL7v2(buffer, path: path, into: &output)
             try drain(&output)
         case .xml:
-            throw TACEBridgeError(.dataFormat, "\(path): \(format.rawValue) input is recognised but not supported by this version of TACEBridge, which reads FHIR R4 JSON, NDJSON and HL7 v2 (ER7)")
+            while try file.read(appendingTo: &buffer, count: 4 << 20) > 0 {
+                if buffer.count > maxDocumentBytes {
+                    throw TACEBridgeError(.dataFormat, "\(path): an XML file larger than \(maxDocumentBytes >> 20) MiB; split it into smaller files")
+                }
+                progress.update(file: path, bytes: buffer.count, total: total, resources: 0)
+            }
+            output.report.bytesRead += buffer.count
+            try readXML(buffer, path: path, into: &output)
+            try drain(&output)
         case .unknown:
-            throw TACEBridgeError(.dataFormat, "\(path): unsupported format: expected FHIR R4 JSON (a resource or Bundle), NDJSON (one resource per line) or HL7 v2 ER7 messages")
+            throw TACEBridgeError(.dataFormat, "\(path): unsupported format: expected FHIR R4 JSON (a resource or Bundle), NDJSON (one resource per line), HL7 v2 ER7 messages or XML (HL7 v2 XML, a format of xml-formats.csv)")
         }
     }
 

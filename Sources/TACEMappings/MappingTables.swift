@@ -88,6 +88,8 @@ public struct MappingTables: Sendable {
     var hl7v2CodingSystems: [String: String] = [:]
     /// `assigning-authorities.csv`: HD namespace id or universal id -> identifier system URI.
     var assigningAuthorities: [String: String] = [:]
+    /// `xml-formats.csv`: site-described XML formats, sorted by name (see XMLFormatTables.swift).
+    public internal(set) var xmlFormats: [XMLFormatDescription] = []
 
     /// Site rows that changed the meaning of a default row, in file order (see `SiteOverride`).
     public internal(set) var siteOverrides: [SiteOverride] = []
@@ -126,6 +128,7 @@ public struct MappingTables: Sendable {
                               rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv")
         try tables.loadHL7v2(codingSystems: text("hl7v2-coding-systems.csv"), codingSystemsFile: defaultFolder + "hl7v2-coding-systems.csv",
                              authorities: text("assigning-authorities.csv"), authoritiesFile: defaultFolder + "assigning-authorities.csv")
+        try tables.loadXMLFormats(text("xml-formats.csv"), file: defaultFolder + "xml-formats.csv")
         return tables
     }
 
@@ -269,7 +272,8 @@ public struct MappingTables: Sendable {
             return v == parameterDefaults[name] ? "\(name)=\(v)" : "\(name)=\(v) (default \(parameterDefaults[name]!))"
         }
         return "\(codes.count) source codes for \(concepts) concepts, \(values.count) coded values, "
-            + "\(conversions) unit conversions, \(spellings.count) unit spellings, \(rejections.count) rejected codes; "
+            + "\(conversions) unit conversions, \(spellings.count) unit spellings, \(rejections.count) rejected codes, "
+            + "\(xmlFormats.count) XML formats (\(xmlFormats.map(\.name).joined(separator: ", "))); "
             + "parameters: \(params.isEmpty ? "none" : params.joined(separator: ", "))"
     }
 

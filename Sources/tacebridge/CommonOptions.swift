@@ -9,7 +9,7 @@ struct InputOptions: ParsableArguments {
                                  valueName: "file"))
     var files: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv and/or assigning-authorities.csv, merged over the default tables (see docs/mappings.md).",
+    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv and/or xml-formats.csv, merged over the default tables (see docs/mappings.md).",
                                             valueName: "dir"))
     var mappings: String?
 

@@ -5,16 +5,17 @@ struct Mappings: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load and validate the mapping tables (defaults, plus a site's folder) and print a summary.",
         discussion: """
-        Exits 78 with file, line and reason if a row is bad. Use it to check a site's codes.csv and values.csv
-        before deploying them. Site rows that give a default code another concept (or a default coded answer
-        another value) are listed one by one; score and convert mention their number on stderr.
+        Exits 78 with file, line and reason if a row is bad. Use it to check a site's tables (codes.csv, values.csv,
+        xml-formats.csv, …) before deploying them; the XPaths of xml-formats.csv are compiled with libxml2. Site rows
+        that give a default code another concept (or a default coded answer another value) are listed one by one;
+        score and convert mention their number on stderr.
 
         Example:
           tacebridge mappings --mappings samples/site-local/mappings
         """
     )
 
-    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv and/or assigning-authorities.csv.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv and/or xml-formats.csv.", valueName: "dir"))
     var mappings: String?
 
     func run() throws {

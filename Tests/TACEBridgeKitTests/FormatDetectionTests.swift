@@ -1,4 +1,5 @@
 import Testing
+import TACEMappings
 @testable import TACEBridgeKit
 
 @Suite("Input formats are recognised from content")
@@ -20,4 +21,29 @@ struct FormatDetectionTests {
     @Test func xmlIsRecognised() { #expect(detect("<?xml version=\"1.0\"?><ClinicalDocument/>") == .xml) }
     @Test func blankIsEmpty() { #expect(detect(" \n\t") == .empty) }
     @Test func otherTextIsUnknown() { #expect(detect("hello") == .unknown) }
+}
+
+@Suite("XML documents are told apart by their root element")
+struct XMLRootClassificationTests {
+    let mappings: MappingTables
+    init() throws { mappings = try MappingTables.defaults() }
+
+    func kind(_ name: String, _ namespace: String?) -> XMLRootKind {
+        FormatDetector.classifyXML(rootName: name, namespace: namespace, mappings: mappings)
+    }
+
+    @Test func anyRootInTheV2XMLNamespaceIsHL7v2XML() {
+        #expect(kind("ORU_R01", "urn:hl7-org:v2xml") == .hl7v2XML)
+        #expect(kind("ACK", "urn:hl7-org:v2xml") == .hl7v2XML)
+    }
+    @Test func aFormatOfXMLFormatsCSVIsRecognisedByRootNameAndNamespace() {
+        #expect(kind("LabReport", "urn:example:kestrel:labreport:3") == .siteFormat("kestrel-lab-report"))
+        #expect(kind("LabReport", nil) == .unknown)
+        #expect(kind("LabReport", "urn:example:other") == .unknown)
+    }
+    @Test func cdaIsClinicalDocumentInV3() {
+        #expect(kind("ClinicalDocument", "urn:hl7-org:v3") == .cda)
+        #expect(kind("ORU_R01", "urn:hl7-org:v3") == .unknown)
+        #expect(kind("ORU_R01", nil) == .unknown)
+    }
 }
