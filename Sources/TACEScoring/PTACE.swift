@@ -152,7 +152,7 @@ public enum PTACE {
     /// the rationale sees how old each input was without opening the basis.
     static func dated(_ o: TypedObservation) -> String {
         guard let t = o.effective else { return "" }
-        return " on " + String(t.fhirDateTime.prefix(10))
+        return " on " + String(t.localText.prefix(10))
     }
 
     static func pointsList(_ p: [Double]) -> String {
@@ -263,7 +263,7 @@ public enum PTACE {
     // MARK: rationale
 
     static func indexText(_ index: IndexDate) -> String {
-        "Index date \(index.time.fhirDateTime) (\(index.source.phrase))"
+        "Index date \(index.time.localText) (\(index.source.phrase))"
     }
 
     static func rationale(_ a: PTACEAssessment) -> String {

@@ -102,3 +102,22 @@ def test_original_value_extension_keeps_the_source_comparator(tacebridge, tmp_pa
         originals[r["valueQuantity"]["value"]] = (ext["original-value"]["valueString"], r["valueQuantity"].get("comparator"))
     assert originals[60500] == (">60500 ng/mL", ">")
     assert originals[12] == ("12 ng/mL", None)
+
+
+def test_hl7v2_time_without_offset_is_not_given_an_invented_zone(tacebridge, tmp_path):
+    f = tmp_path / "local.hl7"
+    f.write_bytes(b"MSH|^~\\&|LAB|HOSP|||20250101||ORU^R01|1|P|2.5\r"
+                  b"PID|1||123^^^HOSP^MR\r"
+                  b"OBR|1||F1|24325-3^Hepatic panel^LN\r"
+                  b"OBX|1|NM|1751-7^Albumin^LN||3.5|g/dL^^UCUM|||||F|||20250310234500\r"
+                  b"OBX|2|NM|1975-2^Bilirubin^LN||0.8|mg/dL^^UCUM|||||F|||20250310234500+0100\r")
+    bundle = json.loads(tacebridge("convert", "--quiet", "--now", NOW, f).stdout)
+    by_code = {}
+    for e in bundle["entry"]:
+        r = e["resource"]
+        ext = {x["url"].rsplit("/", 1)[1]: x.get("valueString") for x in r.get("extension", [])}
+        by_code[r["code"]["coding"][0]["code"]] = (r["effectiveDateTime"], ext.get("source-local-time"))
+    # No offset in OBX-14: the local date, and the local time kept in an extension; never "Z".
+    assert by_code["albumin"] == ("2025-03-10", "2025-03-10T23:45:00")
+    # With an offset: the full time, no extension.
+    assert by_code["bilirubin-total"] == ("2025-03-10T23:45:00+01:00", None)
