@@ -10,6 +10,8 @@
 //   foundations for issue 3
 //   TACEModel, TACEMappings, TACEHL7v2, TACEFHIRReader <- TACEHL7v2Reader (HL7 v2 results -> typed
 //   observations; reuses the FHIR reader's output and report types, which the pipeline consumes)
+//   TACEModel, TACEMappings, TACEXML, TACEFHIRReader <- TACECDAReader (CDA R2 / C-CDA -> typed
+//   observations; the same output and report types, nothing else of the FHIR reader)
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -39,11 +41,13 @@ let package = Package(
         .target(name: "TACEFHIRReader", dependencies: ["TACEModel", "TACEMappings", "TACEJSON"]),
         // HL7 v2 results -> typed observations, into the FHIR reader's output and report types.
         .target(name: "TACEHL7v2Reader", dependencies: ["TACEModel", "TACEMappings", "TACEHL7v2", "TACEFHIRReader"]),
+        // CDA R2 / C-CDA -> typed observations, into the FHIR reader's output and report types.
+        .target(name: "TACECDAReader", dependencies: ["TACEModel", "TACEMappings", "TACEXML", "TACEFHIRReader"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
             dependencies: ["TACEModel", "TACEScoring", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter",
-                           "TACEHL7v2", "TACEHL7v2Reader"]
+                           "TACEHL7v2", "TACEHL7v2Reader", "TACEXML", "TACECDAReader"]
         ),
         .executableTarget(
             name: "tacebridge",
@@ -59,6 +63,7 @@ let package = Package(
         .testTarget(name: "TACEXMLTests", dependencies: ["TACEXML"]),
         .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader"]),
         .testTarget(name: "TACEHL7v2ReaderTests", dependencies: ["TACEHL7v2Reader", "TACEHL7v2", "TACEMappings", "TACEFHIRReader"]),
+        .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit"]),
     ]

@@ -27,13 +27,16 @@ public struct Setup: Sendable {
             let codes = try readOptionalText(codesPath), values = try readOptionalText(valuesPath)
             let systemsPath = directory + "/hl7v2-coding-systems.csv", authoritiesPath = directory + "/assigning-authorities.csv"
             let systems = try readOptionalText(systemsPath), authorities = try readOptionalText(authoritiesPath)
-            if codes == nil && values == nil && systems == nil && authorities == nil {
-                throw TACEBridgeError(.configuration, "--mappings \(directory): contains none of codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv")
+            let oidsPath = directory + "/code-system-oids.csv"
+            let oids = try readOptionalText(oidsPath)
+            if codes == nil && values == nil && systems == nil && authorities == nil && oids == nil {
+                throw TACEBridgeError(.configuration, "--mappings \(directory): contains none of codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv, code-system-oids.csv")
             }
             do {
                 tables = try tables.merging(codes: codes, codesFile: codesPath, values: values, valuesFile: valuesPath)
                 tables = try tables.mergingHL7v2(codingSystems: systems, codingSystemsFile: systemsPath,
                                                  authorities: authorities, authoritiesFile: authoritiesPath)
+                tables = try tables.mergingCodeSystemOIDs(oids, file: oidsPath)
             } catch {
                 throw TACEBridgeError(.configuration, error.description)
             }

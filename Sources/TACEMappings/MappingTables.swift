@@ -70,6 +70,8 @@ public struct MappingTables: Sendable {
     var hl7v2CodingSystems: [String: String] = [:]
     /// `assigning-authorities.csv`: HD namespace id or universal id -> identifier system URI.
     var assigningAuthorities: [String: String] = [:]
+    /// `code-system-oids.csv`: code-system OID -> URI (CDA `codeSystem`).
+    var codeSystemOIDs: [String: String] = [:]
 
     /// Named parameters defined by `units.csv` rows (e.g. `afp.ngPerIU`), with the values in force.
     public internal(set) var parameters: [String: Double] = [:]
@@ -105,6 +107,7 @@ public struct MappingTables: Sendable {
                               rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv")
         try tables.loadHL7v2(codingSystems: text("hl7v2-coding-systems.csv"), codingSystemsFile: defaultFolder + "hl7v2-coding-systems.csv",
                              authorities: text("assigning-authorities.csv"), authoritiesFile: defaultFolder + "assigning-authorities.csv")
+        try tables.loadCodeSystemOIDs(text("code-system-oids.csv"), file: defaultFolder + "code-system-oids.csv")
         return tables
     }
 
