@@ -53,7 +53,7 @@ let package = Package(
             name: "tacebridge",
             dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel"]),
+        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel", "CLibXML2", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACECDAReader"]),
 
         .testTarget(name: "TACEModelTests", dependencies: ["TACEModel"]),
         .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring"]),

@@ -64,12 +64,13 @@ struct DocumentWalker {
         case "section": try readSection(root, path: path, into: &out)
         case "entry": try readContainer(root, path: path, inherited: .none, into: &out)
         default:
-            guard Self.statementNames.contains(name) else {
+            // A clinical statement at the root: found as if it were inside an entry.
+            guard let (kind, _) = StatementKind.of(root) else {
                 throw CDAReadError(file: file, location: path + " (line \(root.line))",
                                    reason: "a CDA fragment with root <\(name)> holds no results: TACEBridge reads a ClinicalDocument, "
                                        + "or a structuredBody, component, section, entry or clinical statement (observation, organizer, procedure, act)")
             }
-            try readStatement(root, name: name, path: path, inherited: .none, into: &out)
+            try readStatement(root, kind: kind, name: name, path: path, inherited: .none, into: &out)
         }
     }
 
@@ -124,70 +125,62 @@ struct DocumentWalker {
 
     // MARK: Clinical statements
 
-    /// Element names of CDA clinical statements (the choice inside entry, component and entryRelationship).
-    static let statementNames: [String] = [
-        "observation", "organizer", "procedure", "act", "substanceAdministration", "supply", "encounter",
-        "regionOfInterest", "observationMedia",
-    ]
-
     /// The clinical statement inside an entry, organizer component or entryRelationship.
     mutating func readContainer(_ container: XMLNode, path: String, inherited: Inherited, into out: inout FHIRReadOutput) throws(CDAReadError) {
-        for child in container.elements where child.isElement(inNamespace: hl7) {
-            for name in Self.statementNames where child.hasLocalName(name) {
-                try readStatement(child, name: name, path: path + "/" + name, inherited: inherited, into: &out)
-                return
-            }
-        }
+        guard let (statement, kind, name) = StatementKind.find(in: container) else { return }
+        try readStatement(statement, kind: kind, name: name.description, path: path + "/" + name.description, inherited: inherited, into: &out)
     }
 
-    mutating func readStatement(_ statement: XMLNode, name: String, path: String, inherited: Inherited,
+    mutating func readStatement(_ statement: XMLNode, kind: StatementKind, name: String, path: String, inherited: Inherited,
                                 into out: inout FHIRReadOutput) throws(CDAReadError) {
-        switch name {
-        case "observation": try readObservation(statement, path: path, inherited: inherited, into: &out)
-        case "procedure": try readProcedure(statement, type: "procedure", path: path, inherited: inherited, into: &out)
-        case "organizer": try readOrganizer(statement, path: path, inherited: inherited, into: &out)
-        case "act":
+        let parts = StatementParts(statement)
+        switch kind {
+        case .observation: try readObservation(statement, parts: parts, path: path, inherited: inherited, into: &out)
+        case .procedure: try readProcedure(statement, parts: parts, type: "procedure", path: path, inherited: inherited, into: &out)
+        case .organizer: try readOrganizer(statement, parts: parts, path: path, inherited: inherited, into: &out)
+        case .act:
             // An act coded as a TACE session is read like a procedure; any other act is a container
             // (problem or allergy concern, DICOM study), read for the statements nested in it.
-            if isTACE(statement) {
-                try readProcedure(statement, type: "act", path: path, inherited: inherited, into: &out)
+            if isTACE(parts) {
+                try readProcedure(statement, parts: parts, type: "act", path: path, inherited: inherited, into: &out)
             } else {
                 out.report.resourcesByType["CDA act", default: 0] += 1
-                try readRelationships(statement, path: path, inherited: nested(statement, inherited), into: &out)
+                try readRelationships(parts, path: path, inherited: nested(statement, parts, inherited), into: &out)
             }
-        default:
+        case .other:
             out.report.resourcesByType["CDA " + name, default: 0] += 1
             skip(&out, path + " (line \(statement.line))", name, .ignoredResourceType, "CDA \(name) is not read by TACEBridge")
-            try readRelationships(statement, path: path, inherited: nested(statement, inherited), into: &out)
+            try readRelationships(parts, path: path, inherited: nested(statement, parts, inherited), into: &out)
         }
     }
 
-    mutating func readOrganizer(_ organizer: XMLNode, path: String, inherited: Inherited, into out: inout FHIRReadOutput) throws(CDAReadError) {
+    mutating func readOrganizer(_ organizer: XMLNode, parts: StatementParts, path: String, inherited: Inherited,
+                                into out: inout FHIRReadOutput) throws(CDAReadError) {
         out.report.resourcesByType["CDA organizer", default: 0] += 1
-        let context = nested(organizer, inherited)
-        for (component, suffix) in indexed(organizer, "component") {
-            try readContainer(component, path: path + "/component" + suffix, inherited: context, into: &out)
+        let context = nested(organizer, parts, inherited)
+        let count = parts.components.count
+        for (i, component) in parts.components.enumerated() {
+            try readContainer(component, path: path + "/component" + position(i, of: count), inherited: context, into: &out)
         }
     }
 
-    /// Statements hanging from `statement` through entryRelationship.
-    mutating func readRelationships(_ statement: XMLNode, path: String, inherited: Inherited, into out: inout FHIRReadOutput) throws(CDAReadError) {
-        for (relationship, suffix) in indexed(statement, "entryRelationship") {
+    /// Statements hanging from a statement through entryRelationship.
+    mutating func readRelationships(_ parts: StatementParts, path: String, inherited: Inherited, into out: inout FHIRReadOutput) throws(CDAReadError) {
+        let count = parts.relationships.count
+        for (i, relationship) in parts.relationships.enumerated() {
             var context = inherited
-            if relationship.attribute("negationInd", namespace: nil)?.trimmedBlanks == "true" { context.negated = true }
-            try readContainer(relationship, path: path + "/entryRelationship" + suffix, inherited: context, into: &out)
+            if relationship.value(ofAttribute: "negationInd")?.trimmedBlanks == "true" { context.negated = true }
+            try readContainer(relationship, path: path + "/entryRelationship" + position(i, of: count), inherited: context, into: &out)
         }
     }
 
-    /// What the statements nested in `statement` inherit from it: its time, status and non-event mood.
-    func nested(_ statement: XMLNode, _ inherited: Inherited) -> Inherited {
+    /// What the statements nested in a statement inherit from it: its time, status and non-event mood.
+    func nested(_ statement: XMLNode, _ parts: StatementParts, _ inherited: Inherited) -> Inherited {
         var context = inherited
-        if let time = try? effectiveTime(statement) { context.time = time }
-        if let status = statement.firstChild(named: "statusCode", namespace: hl7)?.attribute("code", namespace: nil)?.trimmedBlanks,
-           !status.isEmpty {
-            context.status = status
-        }
-        if context.nonEventMood == nil, let mood = statement.attribute("moodCode", namespace: nil)?.trimmedBlanks, mood != "EVN" {
+        if let time = try? effectiveTime(parts) { context.time = time }
+        if let status = parts.status { context.status = status }
+        if context.nonEventMood == nil, !statement.attribute("moodCode", is: "EVN"),
+           let mood = statement.value(ofAttribute: "moodCode")?.trimmedBlanks, mood != "EVN" {
             context.nonEventMood = mood
         }
         return context

@@ -18,9 +18,9 @@ extension DocumentWalker {
     }
 
     func patientIdentifier(_ id: XMLNode) -> PatientIdentifier? {
-        let root = id.attribute("root", namespace: nil)?.trimmedBlanks ?? ""
+        let root = id.value(ofAttribute: "root")?.trimmedBlanks ?? ""
         guard !root.isEmpty else { return nil }
-        let extensionText = id.attribute("extension", namespace: nil)?.trimmedBlanks ?? ""
+        let extensionText = id.value(ofAttribute: "extension")?.trimmedBlanks ?? ""
         if extensionText.isEmpty {
             return PatientIdentifier(system: Self.uriSystem, value: MappingTables.uriForUID(root))
         }
@@ -41,41 +41,42 @@ extension DocumentWalker {
 
     /// `root^extension` (or `root`) of an II, for record keys; nil without a root.
     func instanceKey(_ id: XMLNode) -> String? {
-        let root = id.attribute("root", namespace: nil)?.trimmedBlanks ?? ""
+        let root = id.value(ofAttribute: "root")?.trimmedBlanks ?? ""
         guard !root.isEmpty else { return nil }
-        let extensionText = id.attribute("extension", namespace: nil)?.trimmedBlanks ?? ""
+        let extensionText = id.value(ofAttribute: "extension")?.trimmedBlanks ?? ""
         return extensionText.isEmpty ? root : root + "^" + extensionText
     }
 
     /// The record key of a statement: the document's key and the statement's first id, else its path.
-    func recordKey(_ statement: XMLNode, path: String) -> String {
-        for id in statement.elements(named: "id", namespace: hl7) {
-            if let key = instanceKey(id) { return documentKey + "#" + key }
-        }
+    func recordKey(_ parts: StatementParts, path: String) -> String {
+        if let id = parts.firstID, let key = instanceKey(id) { return documentKey + "#" + key }
         return documentKey + "#" + path
     }
 }
 
 extension String {
     /// Without surrounding blanks (space, tab, CR, LF), as XML attribute values are compared.
+    /// Scans bytes; returns `self` unchanged (no copy) in the common case of no blank at either end.
     var trimmedBlanks: String {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isBlank($0) }) else { return "" }
-        guard let last = lastIndex(where: { !isBlank($0) }) else { return "" }
-        if first == startIndex && last == index(before: endIndex) { return self }
-        return String(self[first...last])
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        let bytes = utf8
+        guard let first = bytes.first, let last = bytes.last else { return self }
+        if !blank(first) && !blank(last) { return self }
+        guard let start = bytes.firstIndex(where: { !blank($0) }), let end = bytes.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(decoding: bytes[start...end], as: UTF8.self)
     }
 }
 
 /// Source text that may be echoed in a report (codes, units, type names, statuses): shown quoted
 /// when it looks like a code, withheld otherwise, since a misplaced attribute can carry patient data.
 func echoable(_ text: String) -> String {
-    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/%.*[]{}^_'-:|#+~µμ".unicodeScalars)
-    guard !text.isEmpty, text.unicodeScalars.count <= 64, text.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
+    guard !text.isEmpty, text.unicodeScalars.count <= 64, text.unicodeScalars.allSatisfy({ echoableScalars.contains($0) }) else {
         return "(text withheld: it does not look like a code)"
     }
     return "'" + text + "'"
 }
+
+private let echoableScalars = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/%.*[]{}^_'-:|#+~µμ".unicodeScalars)
 
 /// An element name for a location: itself when it looks like a name, else a placeholder.
 func echoableName(_ name: String) -> String {

@@ -22,11 +22,12 @@ typealias MappedValue = Result<(ObservationValue, OriginalCoding, AppliedConvers
 extension DocumentWalker {
     // MARK: Observations
 
-    mutating func readObservation(_ observation: XMLNode, path: String, inherited: Inherited, into out: inout FHIRReadOutput) throws(CDAReadError) {
+    mutating func readObservation(_ observation: XMLNode, parts: StatementParts, path: String, inherited: Inherited,
+                                  into out: inout FHIRReadOutput) throws(CDAReadError) {
         out.report.resourcesByType["CDA observation", default: 0] += 1
         let line = " (line \(observation.line))"
         do throws(InvalidElement) {
-            switch try mapObservation(observation, path: path + line, inherited: inherited, recordPath: path) {
+            switch try mapObservation(observation, parts: parts, path: path + line, inherited: inherited, recordPath: path) {
             case .success(let o):
                 out.observations.append(o)
                 out.report.observationsProduced += 1
@@ -36,18 +37,21 @@ extension DocumentWalker {
         } catch {
             try invalid(&out, path + error.element + (error.line.map { " (line \($0))" } ?? line), "observation", error.reason)
         }
-        try readRelationships(observation, path: path, inherited: nested(observation, inherited), into: &out)
+        if !parts.relationships.isEmpty {
+            try readRelationships(parts, path: path, inherited: nested(observation, parts, inherited), into: &out)
+        }
     }
 
-    func mapObservation(_ observation: XMLNode, path location: String, inherited: Inherited, recordPath: String) throws(InvalidElement) -> Result<TypedObservation, Unused> {
+    func mapObservation(_ observation: XMLNode, parts: StatementParts, path location: String, inherited: Inherited,
+                        recordPath: String) throws(InvalidElement) -> Result<TypedObservation, Unused> {
         if let unused = try moodCheck(observation, inherited: inherited, type: "observation") { return .failure(unused) }
 
         // Status first: a cancelled observation is that, whatever its code.
-        let ownStatus = statusCode(observation)
+        let ownStatus = parts.status
         guard let resultStatus = ResultStatus.of(ownStatus ?? inherited.status) else {
             throw InvalidElement(element: ownStatus == nil ? "" : "/statusCode",
                                  reason: "statusCode \(echoable(ownStatus ?? inherited.status ?? ""))\(ownStatus == nil ? " of the enclosing statement" : "") is not an HL7 v3 ActStatus code (\(ResultStatus.actStatusCodes))",
-                                 line: ownStatus == nil ? nil : statusLine(observation))
+                                 line: ownStatus == nil ? nil : parts.statusCode?.line)
         }
         let status: ObservationStatus
         switch resultStatus {
@@ -56,7 +60,7 @@ extension DocumentWalker {
         }
 
         let concept: Concept, coding: OriginalCoding
-        switch mapCode(observation) {
+        switch mapCode(parts.code) {
         case .success(let mapped): (concept, coding) = mapped
         case .failure(let unused): return .failure(unused)
         }
@@ -64,25 +68,24 @@ extension DocumentWalker {
             return .failure(Unused(kind: .noSubject, detail: "\(concept.rawValue): " + noSubjectReason))
         }
 
-        let values = observation.elements(named: "value", namespace: hl7)
-        guard !values.isEmpty else {
+        guard let valueElement = parts.value else {
             return .failure(Unused(kind: .noValue, detail: "\(concept.rawValue): the observation has no value element"))
         }
-        guard values.count == 1 else {
-            return .failure(Unused(kind: .nonNumericValue, detail: "\(concept.rawValue): \(values.count) value elements for one observation"))
+        guard parts.valueCount == 1 else {
+            return .failure(Unused(kind: .nonNumericValue, detail: "\(concept.rawValue): \(parts.valueCount) value elements for one observation"))
         }
         let value: ObservationValue, original: OriginalCoding, conversion: AppliedConversion?
-        switch mapValue(WrittenValue.read(values[0]), concept: concept, coding: coding) {
+        switch mapValue(WrittenValue.read(valueElement), concept: concept, coding: coding) {
         case .success(let mapped): (value, original, conversion) = mapped
         case .failure(let unused): return .failure(unused)
         }
 
-        let effective = try effectiveTime(observation) ?? inherited.time
+        let effective = try effectiveTime(parts) ?? inherited.time
         let source = SourceProvenance(file: file, format: .cda, resourceReference: nil, location: location,
-                                      recordKey: recordKey(observation, path: recordPath))
+                                      recordKey: recordKey(parts, path: recordPath))
         return .success(TypedObservation(patient: patient, concept: concept, value: value, effective: effective, status: status,
                                          original: original, conversion: conversion, source: source,
-                                         notes: interpretation(observation)))
+                                         notes: interpretation(parts)))
     }
 
     /// The value as the concept needs it: a quantity converted to its canonical unit, or a coded
@@ -154,11 +157,12 @@ extension DocumentWalker {
 
     // MARK: Procedures
 
-    mutating func readProcedure(_ statement: XMLNode, type: String, path: String, inherited: Inherited, into out: inout FHIRReadOutput) throws(CDAReadError) {
+    mutating func readProcedure(_ statement: XMLNode, parts: StatementParts, type: String, path: String, inherited: Inherited,
+                                into out: inout FHIRReadOutput) throws(CDAReadError) {
         out.report.resourcesByType["CDA " + type, default: 0] += 1
         let line = " (line \(statement.line))"
         do throws(InvalidElement) {
-            switch try mapProcedure(statement, type: type, location: path + line, inherited: inherited, recordPath: path) {
+            switch try mapProcedure(statement, parts: parts, type: type, location: path + line, inherited: inherited, recordPath: path) {
             case .success(let o):
                 out.observations.append(o)
                 out.report.observationsProduced += 1
@@ -168,22 +172,25 @@ extension DocumentWalker {
         } catch {
             try invalid(&out, path + error.element + (error.line.map { " (line \($0))" } ?? line), type, error.reason)
         }
-        try readRelationships(statement, path: path, inherited: nested(statement, inherited), into: &out)
+        if !parts.relationships.isEmpty {
+            try readRelationships(parts, path: path, inherited: nested(statement, parts, inherited), into: &out)
+        }
     }
 
     /// A TACE session: a procedure (or act) with moodCode EVN, statusCode completed and a code
     /// that maps to `tace-procedure`.
-    func mapProcedure(_ statement: XMLNode, type: String, location: String, inherited: Inherited, recordPath: String) throws(InvalidElement) -> Result<TypedObservation, Unused> {
+    func mapProcedure(_ statement: XMLNode, parts: StatementParts, type: String, location: String, inherited: Inherited,
+                      recordPath: String) throws(InvalidElement) -> Result<TypedObservation, Unused> {
         if let unused = try moodCheck(statement, inherited: inherited, type: type) { return .failure(unused) }
         let concept: Concept, coding: OriginalCoding
-        switch mapCode(statement) {
+        switch mapCode(parts.code) {
         case .success(let mapped): (concept, coding) = mapped
         case .failure(let unused): return .failure(unused)
         }
         guard concept == .tace else {
             return .failure(Unused(kind: .unsupportedValueType, detail: "code maps to \(concept.rawValue), which is not a procedure concept"))
         }
-        let ownStatus = statusCode(statement)
+        let ownStatus = parts.status
         let status = ownStatus ?? inherited.status
         guard status == "completed" else {
             guard let status else {
@@ -192,23 +199,23 @@ extension DocumentWalker {
             guard ResultStatus.of(status) != nil else {
                 throw InvalidElement(element: ownStatus == nil ? "" : "/statusCode",
                                      reason: "statusCode \(echoable(status)) is not an HL7 v3 ActStatus code (\(ResultStatus.actStatusCodes))",
-                                     line: ownStatus == nil ? nil : statusLine(statement))
+                                     line: ownStatus == nil ? nil : parts.statusCode?.line)
             }
             return .failure(Unused(kind: .procedureNotCompleted, detail: "tace-procedure with statusCode \(echoable(status))"))
         }
         guard let patient = identity else {
             return .failure(Unused(kind: .noSubject, detail: "tace-procedure: " + noSubjectReason))
         }
-        let effective = try effectiveTime(statement) ?? inherited.time
+        let effective = try effectiveTime(parts) ?? inherited.time
         let source = SourceProvenance(file: file, format: .cda, resourceReference: nil, location: location,
-                                      recordKey: recordKey(statement, path: recordPath))
+                                      recordKey: recordKey(parts, path: recordPath))
         return .success(TypedObservation(patient: patient, concept: .tace, value: .event, effective: effective, status: .final,
                                          original: coding, source: source))
     }
 
     /// Whether an act's code maps to `tace-procedure`.
-    func isTACE(_ statement: XMLNode) -> Bool {
-        if case .success(let (concept, _)) = mapCode(statement) { return concept == .tace }
+    func isTACE(_ parts: StatementParts) -> Bool {
+        if case .success(let (concept, _)) = mapCode(parts.code) { return concept == .tace }
         return false
     }
 
@@ -216,17 +223,19 @@ extension DocumentWalker {
 
     /// Only events are results; a negated statement is never read as the positive finding.
     func moodCheck(_ statement: XMLNode, inherited: Inherited, type: String) throws(InvalidElement) -> Unused? {
-        guard let mood = statement.attribute("moodCode", namespace: nil)?.trimmedBlanks, !mood.isEmpty else {
-            throw InvalidElement(element: "/@moodCode",
-                                 reason: "\(type) without moodCode: CDA requires one, and without it the statement is not known to be a result")
-        }
-        if mood != "EVN" {
-            return Unused(kind: .orderNotResult, detail: "moodCode \(echoable(mood)): \(Mood.meaning(mood)), not a result")
+        if !statement.attribute("moodCode", is: "EVN") {
+            guard let mood = statement.value(ofAttribute: "moodCode")?.trimmedBlanks, !mood.isEmpty else {
+                throw InvalidElement(element: "/@moodCode",
+                                     reason: "\(type) without moodCode: CDA requires one, and without it the statement is not known to be a result")
+            }
+            if mood != "EVN" {
+                return Unused(kind: .orderNotResult, detail: "moodCode \(echoable(mood)): \(Mood.meaning(mood)), not a result")
+            }
         }
         if let outer = inherited.nonEventMood {
             return Unused(kind: .orderNotResult, detail: "nested in a statement with moodCode \(echoable(outer)) (\(Mood.meaning(outer))): part of an order or plan, not a result")
         }
-        if statement.attribute("negationInd", namespace: nil)?.trimmedBlanks == "true" {
+        if statement.value(ofAttribute: "negationInd")?.trimmedBlanks == "true" {
             return Unused(kind: .negated, detail: "negationInd=\"true\": the \(type) is negated (finding absent, act not done), never read as a positive result")
         }
         if inherited.negated {
@@ -236,8 +245,8 @@ extension DocumentWalker {
     }
 
     /// The statement's code, then its translations, through `code-system-oids.csv` and `codes.csv`.
-    func mapCode(_ statement: XMLNode) -> Result<(Concept, OriginalCoding), Unused> {
-        guard let code = statement.firstChild(named: "code", namespace: hl7) else {
+    func mapCode(_ codeElement: XMLNode?) -> Result<(Concept, OriginalCoding), Unused> {
+        guard let code = codeElement else {
             return .failure(Unused(kind: .unmappedCode, detail: "no code element"))
         }
         var tried: [String] = []
@@ -254,27 +263,16 @@ extension DocumentWalker {
         return .failure(Unused(kind: .unmappedCode, detail: tried.isEmpty ? "code without a code attribute (nullFlavor or original text only)" : "no codes.csv row for " + tried.joined(separator: ", ")))
     }
 
-    /// `statusCode/@code`, nil when absent or empty.
-    func statusCode(_ statement: XMLNode) -> String? {
-        guard let code = statement.firstChild(named: "statusCode", namespace: hl7)?.attribute("code", namespace: nil)?.trimmedBlanks,
-              !code.isEmpty else { return nil }
-        return code
-    }
-
-    func statusLine(_ statement: XMLNode) -> Int? {
-        statement.firstChild(named: "statusCode", namespace: hl7)?.line
-    }
-
     /// `effectiveTime/@value`, else `low/@value`, else `center/@value`; nil when none is given
     /// (or only a nullFlavor). A value that is not a TS is invalid.
-    func effectiveTime(_ statement: XMLNode) throws(InvalidElement) -> ClinicalTime? {
-        guard let time = statement.firstChild(named: "effectiveTime", namespace: hl7) else { return nil }
-        if let value = time.attribute("value", namespace: nil) {
+    func effectiveTime(_ parts: StatementParts) throws(InvalidElement) -> ClinicalTime? {
+        guard let time = parts.effectiveTime else { return nil }
+        if let value = time.value(ofAttribute: "value") {
             guard let t = CDATime.parse(value.trimmedBlanks) else { throw Self.badTime("/effectiveTime/@value", time.line) }
             return t
         }
         for part in ["low", "center"] {
-            if let element = time.firstChild(named: part, namespace: hl7), let value = element.attribute("value", namespace: nil) {
+            if let element = time.firstChild(named: part, namespace: hl7), let value = element.value(ofAttribute: "value") {
                 guard let t = CDATime.parse(value.trimmedBlanks) else { throw Self.badTime("/effectiveTime/\(part)/@value", element.line) }
                 return t
             }
@@ -287,9 +285,10 @@ extension DocumentWalker {
     }
 
     /// interpretationCode codes (`H`, `L`, `N`, …) kept as notes beside the value.
-    func interpretation(_ observation: XMLNode) -> [String] {
-        observation.elements(named: "interpretationCode", namespace: hl7).compactMap { element in
-            guard let code = element.attribute("code", namespace: nil)?.trimmedBlanks, echoable(code).hasPrefix("'") else { return nil }
+    func interpretation(_ parts: StatementParts) -> [String] {
+        if parts.interpretations.isEmpty { return [] }
+        return parts.interpretations.compactMap { element in
+            guard let code = element.value(ofAttribute: "code")?.trimmedBlanks, echoable(code).hasPrefix("'") else { return nil }
             return "interpretation: " + code
         }
     }

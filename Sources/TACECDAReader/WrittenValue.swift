@@ -35,7 +35,7 @@ enum WrittenValue {
     /// Reads one `<value>` element.
     static func read(_ value: XMLNode) -> WrittenValue {
         let type = xsiType(value)
-        if let nullFlavor = value.attribute("nullFlavor", namespace: nil)?.trimmedBlanks {
+        if let nullFlavor = value.value(ofAttribute: "nullFlavor")?.trimmedBlanks {
             // nullFlavor OTH with a translation is how C-CDA sends what its value domain cannot
             // hold (a non-UCUM unit, a code outside the value set): the translation is the value.
             if nullFlavor == "OTH", let translated = otherTranslation(value, type: type) { return translated }
@@ -43,18 +43,18 @@ enum WrittenValue {
         }
         switch type {
         case "PQ":
-            guard let raw = value.attribute("value", namespace: nil) else { return .notSingle("PQ without a value attribute") }
+            guard let raw = value.value(ofAttribute: "value") else { return .notSingle("PQ without a value attribute") }
             guard let number = NumberText.literal(raw) else { return .notSingle("PQ value is not a number") }
             return .number(number, unit: pqUnit(value), type: type)
         case "IVL_PQ":
             return interval(value)
         case "INT":
-            guard let raw = value.attribute("value", namespace: nil), let number = NumberText.literal(raw, integer: true) else {
+            guard let raw = value.value(ofAttribute: "value"), let number = NumberText.literal(raw, integer: true) else {
                 return .notSingle("INT value is not an integer")
             }
             return .number(number, unit: nil, type: type)
         case "REAL":
-            guard let raw = value.attribute("value", namespace: nil), let number = NumberText.literal(raw) else {
+            guard let raw = value.value(ofAttribute: "value"), let number = NumberText.literal(raw) else {
                 return .notSingle("REAL value is not a number")
             }
             return .number(number, unit: nil, type: type)
@@ -83,22 +83,22 @@ enum WrittenValue {
     static func codes(_ element: XMLNode) -> [WrittenCode] {
         var result: [WrittenCode] = []
         if let code = writtenCode(element) { result.append(code) }
-        for translation in element.elements(named: "translation", namespace: hl7) {
-            if let code = writtenCode(translation) { result.append(code) }
+        for child in element.elements where child.localNameFirstByte == 0x74 && child.localNameIs("translation") && child.isElement(in: "urn:hl7-org:v3") {
+            if let code = writtenCode(child) { result.append(code) }
         }
         return result
     }
 
     static func writtenCode(_ element: XMLNode) -> WrittenCode? {
-        guard let code = element.attribute("code", namespace: nil)?.trimmedBlanks, !code.isEmpty else { return nil }
-        let system = element.attribute("codeSystem", namespace: nil)?.trimmedBlanks
+        guard let code = element.value(ofAttribute: "code")?.trimmedBlanks, !code.isEmpty else { return nil }
+        let system = element.value(ofAttribute: "codeSystem")?.trimmedBlanks
         return WrittenCode(code: code, codeSystem: system?.isEmpty == false ? system : nil,
-                           display: element.attribute("displayName", namespace: nil))
+                           display: element.value(ofAttribute: "displayName"))
     }
 
     /// PQ `unit` (UCUM); nil when absent (CDA's default unit `1` is not assumed for a measurement).
     static func pqUnit(_ element: XMLNode) -> WrittenUnit? {
-        guard let unit = element.attribute("unit", namespace: nil)?.trimmedBlanks, !unit.isEmpty else { return nil }
+        guard let unit = element.value(ofAttribute: "unit")?.trimmedBlanks, !unit.isEmpty else { return nil }
         return WrittenUnit(text: unit, isUCUM: true)
     }
 
@@ -110,9 +110,9 @@ enum WrittenValue {
         guard !translations.isEmpty else { return nil }
         if type == "PQ" {
             for t in translations {
-                guard let raw = t.attribute("value", namespace: nil), let number = NumberText.literal(raw) else { continue }
-                if let code = t.attribute("code", namespace: nil)?.trimmedBlanks, !code.isEmpty {
-                    let ucum = t.attribute("codeSystem", namespace: nil)?.trimmedBlanks == ucumOID
+                guard let raw = t.value(ofAttribute: "value"), let number = NumberText.literal(raw) else { continue }
+                if let code = t.value(ofAttribute: "code")?.trimmedBlanks, !code.isEmpty {
+                    let ucum = t.value(ofAttribute: "codeSystem")?.trimmedBlanks == ucumOID
                     return .number(number, unit: WrittenUnit(text: code, isUCUM: ucum), type: "PQ (translation)")
                 }
                 let original = t.firstChild(named: "originalText", namespace: hl7).flatMap { try? $0.text(maxBytes: 256) }?.trimmedBlanks
@@ -165,7 +165,7 @@ enum WrittenValue {
             return .notSingle("IVL_PQ is a range with two bounds, not a single value")
         default:
             // No finite bound: a point written in the value attribute, else nothing.
-            if let raw = value.attribute("value", namespace: nil) {
+            if let raw = value.value(ofAttribute: "value") {
                 guard let number = NumberText.literal(raw) else { return .notSingle("IVL_PQ value is not a number") }
                 return .number(number, unit: pqUnit(value), type: "IVL_PQ")
             }
@@ -188,12 +188,12 @@ enum WrittenValue {
 
     static func bound(_ element: XMLNode?) -> Bound {
         guard let element else { return .absent }
-        if let nullFlavor = element.attribute("nullFlavor", namespace: nil)?.trimmedBlanks {
+        if let nullFlavor = element.value(ofAttribute: "nullFlavor")?.trimmedBlanks {
             return nullFlavor == "PINF" || nullFlavor == "NINF" ? .infinite : .absent
         }
-        guard let raw = element.attribute("value", namespace: nil) else { return .absent }
+        guard let raw = element.value(ofAttribute: "value") else { return .absent }
         guard let number = NumberText.literal(raw) else { return .malformed }
-        let inclusive = element.attribute("inclusive", namespace: nil)?.trimmedBlanks != "false"
+        let inclusive = element.value(ofAttribute: "inclusive")?.trimmedBlanks != "false"
         return .finite(FiniteBound(number: number, unit: pqUnit(element), inclusive: inclusive))
     }
 }
