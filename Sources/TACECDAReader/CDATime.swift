@@ -7,14 +7,18 @@ import TACEModel
 /// precision); fractions of a second beyond the fourth digit are refused.
 enum CDATime {
     static func parse(_ text: String) -> ClinicalTime? {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> ClinicalTime? {
         var end = b.count
         var offset: Int? = nil
         if let sign = b.lastIndex(where: { $0 == 0x2B || $0 == 0x2D }) {
             let zone = b[(sign + 1)...]
             guard zone.count == 4, zone.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-            let z = Array(zone)
-            let hh = Int(z[0] - 48) * 10 + Int(z[1] - 48), mm = Int(z[2] - 48) * 10 + Int(z[3] - 48)
+            let z = sign + 1
+            let hh = Int(b[z] - 48) * 10 + Int(b[z + 1] - 48), mm = Int(b[z + 2] - 48) * 10 + Int(b[z + 3] - 48)
             guard hh <= 14, mm < 60 else { return nil }
             offset = (b[sign] == 0x2D ? -1 : 1) * (hh * 3600 + mm * 60)
             end = sign

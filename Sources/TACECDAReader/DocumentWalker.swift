@@ -128,7 +128,8 @@ struct DocumentWalker {
     /// The clinical statement inside an entry, organizer component or entryRelationship.
     mutating func readContainer(_ container: XMLNode, path: String, inherited: Inherited, into out: inout FHIRReadOutput) throws(CDAReadError) {
         guard let (statement, kind, name) = StatementKind.find(in: container) else { return }
-        try readStatement(statement, kind: kind, name: name.description, path: path + "/" + name.description, inherited: inherited, into: &out)
+        let text = name.description
+        try readStatement(statement, kind: kind, name: text, path: "\(path)/\(text)", inherited: inherited, into: &out)
     }
 
     mutating func readStatement(_ statement: XMLNode, kind: StatementKind, name: String, path: String, inherited: Inherited,
@@ -160,7 +161,7 @@ struct DocumentWalker {
         let context = nested(organizer, parts, inherited)
         let count = parts.components.count
         for (i, component) in parts.components.enumerated() {
-            try readContainer(component, path: path + "/component" + position(i, of: count), inherited: context, into: &out)
+            try readContainer(component, path: count == 1 ? "\(path)/component" : "\(path)/component[\(i + 1)]", inherited: context, into: &out)
         }
     }
 
@@ -170,7 +171,8 @@ struct DocumentWalker {
         for (i, relationship) in parts.relationships.enumerated() {
             var context = inherited
             if relationship.value(ofAttribute: "negationInd")?.trimmedBlanks == "true" { context.negated = true }
-            try readContainer(relationship, path: path + "/entryRelationship" + position(i, of: count), inherited: context, into: &out)
+            try readContainer(relationship, path: count == 1 ? "\(path)/entryRelationship" : "\(path)/entryRelationship[\(i + 1)]",
+                              inherited: context, into: &out)
         }
     }
 

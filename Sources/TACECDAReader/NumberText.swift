@@ -11,16 +11,15 @@ struct NumberText {
     /// A REAL or INT literal: `[+|-]digits[.digits][(e|E)[+|-]digits]` (no blanks inside, no
     /// `NaN`/`Infinity`, no hexadecimal). `integer` refuses a fraction or an exponent.
     static func literal(_ raw: String, integer: Bool = false) -> NumberText? {
-        let text = raw.trimmedBlanks
-        let bytes = Array(text.utf8)
-        guard let end = scan(bytes, from: 0, integer: integer), end == bytes.count,
-              let value = Double(text), value.isFinite else { return nil }
+        var text = raw.trimmedBlanks
+        let valid = text.withUTF8 { bytes in scan(bytes, from: 0, integer: integer) == bytes.count }
+        guard valid, let value = Double(text), value.isFinite else { return nil }
         return NumberText(value: value, text: text)
     }
 
     /// `ST` text: optional comparator (`<`, `<=`, `>`, `>=`), a number, optional unit text.
     static func statement(_ raw: String) -> NumberText? {
-        let bytes = Array(raw.utf8)
+        let bytes = Array(raw.utf8)[...]
         var i = 0
         func skipBlanks() { while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 } }
         skipBlanks()
@@ -48,7 +47,7 @@ struct NumberText {
     }
 
     /// The index after a number literal starting at `from`, or nil.
-    static func scan(_ b: [UInt8], from start: Int, integer: Bool) -> Int? {
+    static func scan<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, from start: Int, integer: Bool) -> Int? where Bytes.Index == Int {
         var i = start
         func isDigit(_ j: Int) -> Bool { j < b.count && b[j] >= 0x30 && b[j] <= 0x39 }
         if i < b.count, b[i] == 0x2B || b[i] == 0x2D { i += 1 }

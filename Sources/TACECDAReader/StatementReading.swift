@@ -249,6 +249,13 @@ extension DocumentWalker {
         guard let code = codeElement else {
             return .failure(Unused(kind: .unmappedCode, detail: "no code element"))
         }
+        // The code itself first, without collecting its translations (the common case maps).
+        if let written = WrittenValue.writtenCode(code) {
+            let system = mappings.codeSystem(oid: written.codeSystem ?? "")
+            if let concept = mappings.concept(system: system, code: written.code) {
+                return .success((concept, OriginalCoding(system: system, code: written.code, display: written.display)))
+            }
+        }
         var tried: [String] = []
         for written in WrittenValue.codes(code) {
             let system = mappings.codeSystem(oid: written.codeSystem ?? "")
@@ -288,7 +295,10 @@ extension DocumentWalker {
     func interpretation(_ parts: StatementParts) -> [String] {
         if parts.interpretations.isEmpty { return [] }
         return parts.interpretations.compactMap { element in
-            guard let code = element.value(ofAttribute: "code")?.trimmedBlanks, echoable(code).hasPrefix("'") else { return nil }
+            // HL7 interpretation codes are short ASCII (H, LL, HX, …); anything else is not echoed.
+            guard let code = element.value(ofAttribute: "code")?.trimmedBlanks, !code.isEmpty, code.utf8.count <= 16,
+                  code.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
+            else { return nil }
             return "interpretation: " + code
         }
     }

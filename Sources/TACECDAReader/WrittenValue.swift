@@ -7,7 +7,10 @@ struct WrittenCode {
     var code: String
     /// The code system OID (or UUID) as written; nil when absent.
     var codeSystem: String?
-    var display: String?
+    /// The element, for its displayName, read only for the code that is used.
+    var element: XMLNode?
+
+    var display: String? { element?.value(ofAttribute: "displayName") }
 }
 
 /// A unit as written in a PQ: `unit` is UCUM by definition (`isUCUM`), a PQR translation's code
@@ -72,9 +75,10 @@ enum WrittenValue {
 
     /// `xsi:type` without its prefix (`PQ`, also from `v3:PQ`); "" when absent.
     static func xsiType(_ value: XMLNode) -> String {
-        guard let raw = value.attribute("type", namespace: XMLNamespaces.xsi) ?? value.attribute("xsi:type") else { return "" }
+        guard let raw = value.value(ofAttribute: "type", inNamespace: "http://www.w3.org/2001/XMLSchema-instance")
+                ?? value.attribute("xsi:type") else { return "" }
         let trimmed = raw.trimmedBlanks
-        if let colon = trimmed.lastIndex(of: ":") { return String(trimmed[trimmed.index(after: colon)...]) }
+        if let colon = trimmed.utf8.lastIndex(of: 0x3A) { return String(trimmed[trimmed.utf8.index(after: colon)...]) }
         return trimmed
     }
 
@@ -92,8 +96,7 @@ enum WrittenValue {
     static func writtenCode(_ element: XMLNode) -> WrittenCode? {
         guard let code = element.value(ofAttribute: "code")?.trimmedBlanks, !code.isEmpty else { return nil }
         let system = element.value(ofAttribute: "codeSystem")?.trimmedBlanks
-        return WrittenCode(code: code, codeSystem: system?.isEmpty == false ? system : nil,
-                           display: element.value(ofAttribute: "displayName"))
+        return WrittenCode(code: code, codeSystem: system?.isEmpty == false ? system : nil, element: element)
     }
 
     /// PQ `unit` (UCUM); nil when absent (CDA's default unit `1` is not assumed for a measurement).

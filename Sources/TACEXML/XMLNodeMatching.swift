@@ -104,6 +104,19 @@ extension XMLNode {
         return plainAttributeValue(a)
     }
 
+    /// The value of the attribute named `name` in namespace `uri` (whatever its prefix), or nil.
+    public func value(ofAttribute name: StaticString, inNamespace uri: StaticString) -> String? {
+        guard pointer.pointee.type == XML_ELEMENT_NODE else { return nil }
+        var attr = pointer.pointee.properties
+        while let a = attr {
+            if let href = a.pointee.ns?.pointee.href, let n = a.pointee.name, cstrEqual(n, name), cstrEqual(href, uri) {
+                return plainAttributeValue(a)
+            }
+            attr = a.pointee.next
+        }
+        return nil
+    }
+
     /// Whether the attribute in no namespace named `name` exists and its value is exactly `value`
     /// (compared in place, no `String` built).
     public func attribute(_ name: StaticString, is value: StaticString) -> Bool {

@@ -14,7 +14,7 @@ struct BenchMain {
         var labsPerPatient = 4
         var binary = ".build/release/tacebridge"
         var keep: String? = nil
-        var cdaPatients = 1_000, cdaDraws = 4
+        var cdaPatients = 1_000, cdaDraws = 4, corpus = "../shared/corpus"
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let a = args.next() {
             switch a {
@@ -24,8 +24,9 @@ struct BenchMain {
             case "--keep": keep = args.next()
             case "--cda-patients": cdaPatients = Int(args.next() ?? "") ?? cdaPatients
             case "--cda-draws": cdaDraws = Int(args.next() ?? "") ?? cdaDraws
+            case "--corpus": corpus = args.next() ?? corpus
             case "-h", "--help":
-                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR] [--cda-patients 1000 (0: none)] [--cda-draws 4]")
+                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR] [--cda-patients 1000 (0: none)] [--cda-draws 4] [--corpus ../shared/corpus]")
                 return
             default:
                 complain("tacebridge-bench: unknown argument \(a)")
@@ -60,7 +61,10 @@ struct BenchMain {
             }
             if keep == nil { unlink(path) }
         }
-        if cdaPatients > 0 { CDABench.run(binary: binary, dir: dir, patients: cdaPatients, draws: cdaDraws, keep: keep != nil) }
+        if cdaPatients > 0 {
+            CDABench.run(binary: binary, dir: dir, patients: cdaPatients, draws: cdaDraws, keep: keep != nil)
+            CDABench.runCorpus(dir: corpus, repeats: 50)
+        }
         if keep == nil { rmdir(dir) }
     }
 
