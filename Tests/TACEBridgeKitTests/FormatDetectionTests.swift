@@ -28,6 +28,12 @@ struct FormatDetectionTests {
         // The same element names without any CDA attribute are some other XML.
         #expect(detect("<component><name>x</name></component>") == .xml)
     }
+    @Test func rootIsFoundPastCommentsAndADoctypeWithAnInternalSubset() {
+        let text = "<?xml version=\"1.0\"?>\n<!-- a > in a comment -->\n<!DOCTYPE x [<!ENTITY a \"b>c\">]>\n<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>"
+        #expect(detect(text) == .cda)
+        let root = XMLRoot.sniff(Array("<v3:section xmlns:v3='urn:hl7-org:v3' xmlns='urn:x'>".utf8)[...])
+        #expect(root?.localName == "section" && root?.namespaceURI == "urn:hl7-org:v3")
+    }
     @Test func otherXMLIsXML() {
         #expect(detect("<?xml version=\"1.0\"?><ORU_R01 xmlns=\"urn:hl7-org:v2xml\"/>") == .xml)
         #expect(detect("<participant typeCode=\"REF\"/>") == .xml)

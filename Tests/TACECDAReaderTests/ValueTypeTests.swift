@@ -141,6 +141,12 @@ struct ValueTypeTests {
         #expect(o.original.system == "https://tacebridge.org/fhir/CodeSystem/hcc-imaging" && o.original.valueText == "type-3")
     }
 
+    @Test func mrecistResponseIsACodedImagingFinding() throws {
+        let o = try only(readOne(observation(code: "mrecist-response", system: imaging,
+                                             value: "<value xsi:type=\"CD\" code=\"PR\" codeSystem=\"\(project).2.2\"/>")))
+        #expect(o.concept == .mrecistResponse && o.value == .coded("PR"))
+    }
+
     @Test func codedValueTranslationIsTriedAfterTheCode() throws {
         let value = "<value xsi:type=\"CE\" code=\"LOCAL-V3\" codeSystem=\"2.999.77\"><translation code=\"Vp2\" codeSystem=\"\(project).2.3\"/></value>"
         let o = try only(readOne(observation(code: "portal-vein-invasion", system: imaging, value: value)))
