@@ -24,7 +24,7 @@ extension DocumentWalker {
 
     mutating func readObservation(_ observation: XMLNode, parts: StatementParts, path: String, inherited: Inherited,
                                   into out: inout FHIRReadOutput) throws(CDAReadError) {
-        out.report.resourcesByType["CDA observation", default: 0] += 1
+        observations += 1
         let line = " (line \(observation.line))"
         do throws(InvalidElement) {
             switch try mapObservation(observation, parts: parts, path: path + line, inherited: inherited, recordPath: path) {
