@@ -13,6 +13,8 @@
 //   TACEHL7v2, TACEXML <- TACEHL7v2XML (HL7 v2 XML encoding -> the same HL7Message model)
 //   TACEModel, TACEMappings, TACEXML, TACEFHIRReader <- TACESiteXMLReader (XML lab reports described
 //   by a site's rows in xml-formats.csv -> typed observations; checks the rows' XPaths at start-up)
+//   TACEModel, TACEMappings, TACEXML, TACEFHIRReader <- TACECDAReader (CDA R2 / C-CDA -> typed
+//   observations; the same output and report types, nothing else of the FHIR reader)
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -46,17 +48,19 @@ let package = Package(
         .target(name: "TACEHL7v2XML", dependencies: ["TACEHL7v2", "TACEXML"]),
         // Site-described XML lab reports (mappings/xml-formats.csv) -> typed observations.
         .target(name: "TACESiteXMLReader", dependencies: ["TACEModel", "TACEMappings", "TACEXML", "TACEFHIRReader"]),
+        // CDA R2 / C-CDA -> typed observations, into the FHIR reader's output and report types.
+        .target(name: "TACECDAReader", dependencies: ["TACEModel", "TACEMappings", "TACEXML", "TACEFHIRReader"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
             dependencies: ["TACEModel", "TACEScoring", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter",
-                           "TACEHL7v2", "TACEHL7v2Reader", "TACEXML", "TACEHL7v2XML", "TACESiteXMLReader"]
+                           "TACEHL7v2", "TACEHL7v2Reader", "TACEXML", "TACEHL7v2XML", "TACESiteXMLReader", "TACECDAReader"]
         ),
         .executableTarget(
             name: "tacebridge",
             dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel"]),
+        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel", "CLibXML2", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACECDAReader"]),
 
         .testTarget(name: "TACEModelTests", dependencies: ["TACEModel"]),
         .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring", "TACEModel"]),
@@ -70,5 +74,6 @@ let package = Package(
         .testTarget(name: "TACESiteXMLReaderTests", dependencies: ["TACESiteXMLReader", "TACEMappings", "TACEFHIRReader", "TACEModel", "TACEXML"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings"]),
+        .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]
 )

@@ -20,6 +20,11 @@ jobs[Path("samples/site-local/expected/patient.score.json")] = ["score", "--now"
 jobs[Path("samples/hl7v2/expected/ptace-labs.convert.json")] = ["convert", "--now", now, "samples/hl7v2/ptace-labs.hl7"]
 jobs[Path("samples/hl7v2/expected/ptace-labs-xml.convert.json")] = ["convert", "--now", now, "samples/hl7v2/ptace-labs.xml"]
 jobs[Path("samples/legacy-xml/expected/kestrel-labs.convert.json")] = ["convert", "--now", now, "samples/legacy-xml/kestrel-labs.xml"]
+jobs[Path("samples/cda/expected/ptace-lima-imaging.convert.json")] = ["convert", "--now", now, "samples/cda/ptace-lima-imaging.xml"]
+jobs[Path("samples/cda/expected/ptace-lima-ccd.convert.json")] = ["convert", "--now", now, "samples/cda/ptace-lima-ccd.xml"]
+jobs[Path("samples/cda/expected/ptace-lima.score.json")] = ["score", "--now", now, "samples/cda/ptace-lima-imaging.xml", "samples/cda/ptace-lima-ccd.xml"]
+jobs[Path("samples/mixed/expected/ptace-mike.score.json")] = ["score", "--now", now, "--mappings", "samples/mixed/mappings",
+                                                              "samples/mixed/labs.hl7", "samples/mixed/imaging.xml", "samples/mixed/procedures.json"]
 jobs[Path("samples/fhir/expected/ptace-grade5.transaction.json")] = ["score", "--now", now, "--bundle", "transaction", "samples/fhir/ptace-grade5.json"]
 by_dir = {}
 for out, args in jobs.items():

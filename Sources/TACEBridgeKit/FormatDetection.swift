@@ -6,7 +6,9 @@ public enum DetectedFormat: String, Sendable {
     case fhirJSON = "FHIR JSON"
     case fhirNDJSON = "FHIR NDJSON"
     case hl7v2 = "HL7 v2 (ER7)"
-    case xml = "XML (HL7 v2 XML, site-described XML, CDA)"
+    case cda = "CDA R2 / C-CDA"
+    /// XML of another kind (HL7 v2 XML, a site-described format), told apart by its root once parsed.
+    case xml = "XML (HL7 v2 XML, site-described XML)"
     case empty = "empty"
     case unknown = "unknown"
 }
@@ -20,7 +22,7 @@ enum FormatDetector {
         guard i < prefix.count else { return .empty }
         switch prefix[i] {
         case 0x0B: return .hl7v2  // MLLP start block
-        case 0x3C: return .xml
+        case 0x3C: return detectXML(prefix[i...])
         case 0x7B, 0x5B:
             break
         default:
@@ -40,6 +42,13 @@ enum FormatDetector {
         while j < prefix.count, prefix[j] == 0x20 || prefix[j] == 0x0A || prefix[j] == 0x0D || prefix[j] == 0x09 { j += 1 }
         if j < prefix.count, prefix[j] == 0x7B { return .fhirNDJSON }
         return .fhirJSON
+    }
+
+    /// Which XML format, from the root element (`XMLRoot`). Each XML format adds its check here.
+    static func detectXML(_ bytes: ArraySlice<UInt8>) -> DetectedFormat {
+        guard let root = XMLRoot.sniff(bytes) else { return .xml }
+        if root.isCDA { return .cda }
+        return .xml
     }
 }
 

@@ -30,14 +30,17 @@ public struct Setup: Sendable {
             let systems = try readOptionalText(systemsPath), authorities = try readOptionalText(authoritiesPath)
             let xmlFormatsPath = directory + "/xml-formats.csv"
             let xmlFormats = try readOptionalText(xmlFormatsPath)
-            if codes == nil && values == nil && systems == nil && authorities == nil && xmlFormats == nil {
-                throw TACEBridgeError(.configuration, "--mappings \(directory): contains none of codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv, xml-formats.csv")
+            let oidsPath = directory + "/code-system-oids.csv"
+            let oids = try readOptionalText(oidsPath)
+            if codes == nil && values == nil && systems == nil && authorities == nil && xmlFormats == nil && oids == nil {
+                throw TACEBridgeError(.configuration, "--mappings \(directory): contains none of codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv, xml-formats.csv, code-system-oids.csv")
             }
             do {
                 tables = try tables.merging(codes: codes, codesFile: codesPath, values: values, valuesFile: valuesPath)
                 tables = try tables.mergingHL7v2(codingSystems: systems, codingSystemsFile: systemsPath,
                                                  authorities: authorities, authoritiesFile: authoritiesPath)
                 tables = try tables.mergingXMLFormats(xmlFormats, file: xmlFormatsPath)
+                tables = try tables.mergingCodeSystemOIDs(oids, file: oidsPath)
             } catch {
                 throw TACEBridgeError(.configuration, error.description)
             }

@@ -44,10 +44,21 @@ extension InputReader {
                 throw TACEBridgeError(.dataFormat, error.description)
             }
         case .cda:
-            throw TACEBridgeError(.dataFormat, "\(path): CDA (XML) input is recognised but not supported by this version of TACEBridge")
+            // A ClinicalDocument the byte sniff did not see (e.g. its namespace declared on a prefix).
+            do {
+                try cda.read(document, file: path, into: &output)
+            } catch {
+                throw TACEBridgeError(.dataFormat, error.description)
+            }
         case .unknown:
-            throw TACEBridgeError(.dataFormat, "\(path): XML root element \(quotedName(root.name)) in \(root.namespaceURI.map { "namespace " + quotedName($0) } ?? "no namespace") is not a format TACEBridge reads: HL7 v2 XML (namespace urn:hl7-org:v2xml) or a format described in xml-formats.csv (see docs/mappings.md)")
+            throw TACEBridgeError(.dataFormat, "\(path): XML root element \(quotedName(root.name)) in \(root.namespaceURI.map { "namespace " + quotedName($0) } ?? "no namespace") is not a format TACEBridge reads: CDA R2 / C-CDA (a ClinicalDocument in urn:hl7-org:v3, or a section, entry or clinical-statement fragment), HL7 v2 XML (namespace urn:hl7-org:v2xml) or a format described in xml-formats.csv (see docs/mappings.md)")
         }
+    }
+
+    /// Whether a format of `xml-formats.csv` names the root element these bytes start with.
+    func siteFormatClaims(_ bytes: [UInt8]) -> Bool {
+        guard let root = XMLRoot.sniff(bytes[...]) else { return false }
+        return fhir.mappings.xmlFormat(rootName: root.localName, namespace: root.namespaceURI) != nil
     }
 
     /// A document that cannot be read: exit 65 with its position, or with `--on-invalid skip`

@@ -93,6 +93,8 @@ public struct MappingTables: Sendable {
 
     /// Site rows that changed the meaning of a default row, in file order (see `SiteOverride`).
     public internal(set) var siteOverrides: [SiteOverride] = []
+    /// `code-system-oids.csv`: code-system OID -> URI (CDA `codeSystem`).
+    var codeSystemOIDs: [String: String] = [:]
 
     /// Named parameters defined by `units.csv` rows (e.g. `afp.ngPerIU`), with the values in force.
     public internal(set) var parameters: [String: Double] = [:]
@@ -129,6 +131,7 @@ public struct MappingTables: Sendable {
         try tables.loadHL7v2(codingSystems: text("hl7v2-coding-systems.csv"), codingSystemsFile: defaultFolder + "hl7v2-coding-systems.csv",
                              authorities: text("assigning-authorities.csv"), authoritiesFile: defaultFolder + "assigning-authorities.csv")
         try tables.loadXMLFormats(text("xml-formats.csv"), file: defaultFolder + "xml-formats.csv")
+        try tables.loadCodeSystemOIDs(text("code-system-oids.csv"), file: defaultFolder + "code-system-oids.csv")
         return tables
     }
 

@@ -15,7 +15,7 @@ struct Mappings: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv and/or xml-formats.csv.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv, code-system-oids.csv and/or xml-formats.csv.", valueName: "dir"))
     var mappings: String?
 
     func run() throws {

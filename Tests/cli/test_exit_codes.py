@@ -104,11 +104,11 @@ def test_malformed_hl7v2_exits_65_with_position_or_is_counted_when_skipping(tace
     assert b"invalid-resource" in proc.stderr
 
 
-def test_xml_input_is_recognised_and_refused_clearly(tacebridge, tmp_path):
+def test_xml_that_is_not_cda_is_refused_clearly(tacebridge, tmp_path):
     f = tmp_path / "doc.xml"
-    f.write_bytes(b"<?xml version='1.0'?><ClinicalDocument xmlns='urn:hl7-org:v3'/>")
+    f.write_bytes(b"<?xml version='1.0'?><LabReport xmlns='urn:example:labs'/>")
     proc = tacebridge("score", f, check_exit=65)
-    assert b"XML" in proc.stderr and b"not supported" in proc.stderr
+    assert b"XML of a kind TACEBridge does not read" in proc.stderr and b"CDA" in proc.stderr
 
 
 def test_unknown_format_is_refused_clearly(tacebridge, tmp_path):
