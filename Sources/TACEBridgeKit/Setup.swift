@@ -5,6 +5,7 @@ import TACEMappings
 import TACEModel
 import TACERefractoriness
 import TACEScoring
+import TACESiteXMLReader
 
 /// Start-up: loads and validates the mapping tables and the configuration. Every failure is
 /// exit 78 (configuration) naming the file, the line and the reason, before any input is read.
@@ -30,16 +31,28 @@ public struct Setup: Sendable {
             let codes = try readOptionalText(codesPath), values = try readOptionalText(valuesPath)
             let systemsPath = directory + "/hl7v2-coding-systems.csv", authoritiesPath = directory + "/assigning-authorities.csv"
             let systems = try readOptionalText(systemsPath), authorities = try readOptionalText(authoritiesPath)
-            if codes == nil && values == nil && systems == nil && authorities == nil {
-                throw TACEBridgeError(.configuration, "--mappings \(directory): contains none of codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv")
+            let xmlFormatsPath = directory + "/xml-formats.csv"
+            let xmlFormats = try readOptionalText(xmlFormatsPath)
+            let oidsPath = directory + "/code-system-oids.csv"
+            let oids = try readOptionalText(oidsPath)
+            if codes == nil && values == nil && systems == nil && authorities == nil && xmlFormats == nil && oids == nil {
+                throw TACEBridgeError(.configuration, "--mappings \(directory): contains none of codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv, xml-formats.csv, code-system-oids.csv")
             }
             do {
                 tables = try tables.merging(codes: codes, codesFile: codesPath, values: values, valuesFile: valuesPath)
                 tables = try tables.mergingHL7v2(codingSystems: systems, codingSystemsFile: systemsPath,
                                                  authorities: authorities, authoritiesFile: authoritiesPath)
+                tables = try tables.mergingXMLFormats(xmlFormats, file: xmlFormatsPath)
+                tables = try tables.mergingCodeSystemOIDs(oids, file: oidsPath)
             } catch {
                 throw TACEBridgeError(.configuration, error.description)
             }
+        }
+        // The XPaths of xml-formats.csv (defaults and site) compile with libxml2, or exit 78.
+        do {
+            try SiteXMLFormatCheck.check(tables.xmlFormats)
+        } catch {
+            throw TACEBridgeError(.configuration, error.description)
         }
         var configuration = ScoringConfiguration()
         var refractoriness = RefractorinessConfiguration()

@@ -23,11 +23,20 @@ public struct HL7v2ReadError: Error, Sendable, CustomStringConvertible {
 public struct HL7v2Reader: Sendable {
     public var mappings: MappingTables
     public var invalidPolicy: InvalidResourcePolicy
+    /// The provenance format of what is read: `.hl7v2ER7`, or `.hl7v2XML` for messages that came
+    /// from the XML encoding (TACEHL7v2XML builds the same message model from it).
+    public var sourceFormat: SourceFormat
 
-    public init(mappings: MappingTables, invalidPolicy: InvalidResourcePolicy = .fail) {
+    public init(mappings: MappingTables, invalidPolicy: InvalidResourcePolicy = .fail, sourceFormat: SourceFormat = .hl7v2ER7) {
         self.mappings = mappings
         self.invalidPolicy = invalidPolicy
+        self.sourceFormat = sourceFormat
     }
+
+    /// Where segment `segment` (0-based, MSH is 0) of message `message` (1-based) is in a source
+    /// that is not ER7, such as ` (line 12: /v2:ORU_R01/v2:OBX[1])` for HL7 v2 XML. The text is
+    /// appended to every location the reader reports for that segment; nil appends nothing.
+    public typealias SegmentLocator = (_ message: Int, _ segment: Int) -> String?
 
     /// Message codes (MSH-9.1) of orders and order responses: their OBX are order details.
     static let orderMessageCodes: Set<String> = [
@@ -36,14 +45,16 @@ public struct HL7v2Reader: Sendable {
     ]
 
     /// Reads every message of an interchange.
-    public func read(_ interchange: HL7Interchange, file: String, into output: inout FHIRReadOutput) throws(HL7v2ReadError) {
+    public func read(_ interchange: HL7Interchange, file: String, locate: SegmentLocator? = nil,
+                     into output: inout FHIRReadOutput) throws(HL7v2ReadError) {
         for message in interchange.messages {
-            try read(message, file: file, into: &output)
+            try read(message, file: file, locate: locate, into: &output)
         }
     }
 
     /// Reads one message.
-    public func read(_ message: HL7Message, file: String, into out: inout FHIRReadOutput) throws(HL7v2ReadError) {
+    public func read(_ message: HL7Message, file: String, locate: SegmentLocator? = nil,
+                     into out: inout FHIRReadOutput) throws(HL7v2ReadError) {
         let type = message.messageType
         let typeText = (type.code ?? "?") + "^" + (type.triggerEvent ?? "?")
         // Counted by type in the report: a misaligned MSH must not put arbitrary text there.
@@ -54,13 +65,13 @@ public struct HL7v2Reader: Sendable {
         let key = message.header[3].string + "|" + message.header[4].string + "|" + message.header[10].string
 
         var identity: PatientIdentity? = nil
-        var obr: (segment: HL7Segment, occurrence: Int, results: Int)? = nil
+        var obr: (segment: HL7Segment, occurrence: Int, results: Int, suffix: String)? = nil
         var occurrences: [String: Int] = [:]
         let segments = message.segments
 
         func closeOBR(_ out: inout FHIRReadOutput) {
             guard let group = obr else { return }
-            let location = prefix + " OBR[\(group.occurrence)]"
+            let location = prefix + " OBR[\(group.occurrence)]" + group.suffix
             let status = group.segment[25].component(1).string
             if isOrder {
                 skip(&out, file, location, "OBR", .orderNotResult, "OBR of an order message (\(echoable(type.description)))")
@@ -79,6 +90,7 @@ public struct HL7v2Reader: Sendable {
             let id = segment.id
             let occurrence = (occurrences[id] ?? 0) + 1
             occurrences[id] = occurrence
+            let suffix = locate?(message.index, index) ?? ""
             index += 1
             switch id {
             case "PID":
@@ -89,7 +101,7 @@ public struct HL7v2Reader: Sendable {
             case "OBR":
                 closeOBR(&out)
                 out.report.resourcesByType["OBR", default: 0] += 1
-                obr = (segment, occurrence, 0)
+                obr = (segment, occurrence, 0, suffix)
             case "OBX":
                 out.report.resourcesByType["OBX", default: 0] += 1
                 obr?.results += 1
@@ -101,7 +113,7 @@ public struct HL7v2Reader: Sendable {
                     if !text.isEmpty { notes.append(text) }
                     index += 1
                 }
-                let location = prefix + " OBX[\(occurrence)]"
+                let location = prefix + " OBX[\(occurrence)]" + suffix
                 if isOrder {
                     skip(&out, file, location, "OBX", .orderNotResult, "OBX in an order message (\(echoable(type.description))): an order detail")
                     continue
@@ -114,7 +126,7 @@ public struct HL7v2Reader: Sendable {
                         out.report.observationsProduced += 1
                     }
                 } catch {
-                    let where_ = location + "-" + String(error.field)
+                    let where_ = prefix + " OBX[\(occurrence)]-" + String(error.field) + suffix
                     if invalidPolicy == .fail {
                         throw HL7v2ReadError(file: file, location: where_, reason: error.reason)
                     }

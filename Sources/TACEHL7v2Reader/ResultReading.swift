@@ -102,7 +102,7 @@ extension HL7v2Reader {
             }
         }
 
-        let source = SourceProvenance(file: context.file, format: .hl7v2ER7, resourceReference: nil,
+        let source = SourceProvenance(file: context.file, format: sourceFormat, resourceReference: nil,
                                       location: context.location, recordKey: context.recordKey)
         return .success(TypedObservation(patient: patient, concept: concept, value: value, effective: effective, status: status,
                                          original: original, conversion: conversion, source: source, notes: context.notes))

@@ -14,6 +14,7 @@ struct BenchMain {
         var labsPerPatient = 4
         var binary = ".build/release/tacebridge"
         var keep: String? = nil
+        var cdaPatients = 1_000, cdaDraws = 4, corpus = "../shared/corpus"
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let a = args.next() {
             switch a {
@@ -21,8 +22,11 @@ struct BenchMain {
             case "--labs-per-patient": labsPerPatient = Int(args.next() ?? "") ?? labsPerPatient
             case "--binary": binary = args.next() ?? binary
             case "--keep": keep = args.next()
+            case "--cda-patients": cdaPatients = Int(args.next() ?? "") ?? cdaPatients
+            case "--cda-draws": cdaDraws = Int(args.next() ?? "") ?? cdaDraws
+            case "--corpus": corpus = args.next() ?? corpus
             case "-h", "--help":
-                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR]")
+                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR] [--cda-patients 1000 (0: none)] [--cda-draws 4] [--corpus ../shared/corpus]")
                 return
             default:
                 complain("tacebridge-bench: unknown argument \(a)")
@@ -56,6 +60,10 @@ struct BenchMain {
                       + pad(f1(mb / seconds), 8) + pad("\(Int(Double(resources) / seconds))", 13) + f1(Double(rssKB) / 1024))
             }
             if keep == nil { unlink(path) }
+        }
+        if cdaPatients > 0 {
+            CDABench.run(binary: binary, dir: dir, patients: cdaPatients, draws: cdaDraws, keep: keep != nil)
+            CDABench.runCorpus(dir: corpus, repeats: 50)
         }
         if keep == nil { rmdir(dir) }
     }

@@ -5,11 +5,11 @@ import TACEFHIRWriter
 import TACEModel
 
 struct InputOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Input files: FHIR R4 JSON (a resource or a Bundle of any type), NDJSON, or HL7 v2 ER7 messages. '-' reads standard input.",
+    @Argument(help: ArgumentHelp("Input files: FHIR R4 JSON (a resource or a Bundle of any type), NDJSON, HL7 v2 ER7 messages, or CDA R2 / C-CDA XML. '-' reads standard input.",
                                  valueName: "file"))
     var files: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv and/or assigning-authorities.csv, merged over the default tables (see docs/mappings.md).",
+    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv, code-system-oids.csv and/or xml-formats.csv, merged over the default tables (see docs/mappings.md).",
                                             valueName: "dir"))
     var mappings: String?
 
@@ -80,6 +80,10 @@ func buildOptions(_ input: InputOptions, _ config: ConfigurationOptions) throws(
     options.verbose = input.verbose
     options.refractoriness.configuration = setup.refractoriness
     setup.mappings = options.mappings
+    let overrides = setup.mappings.siteOverrides.count
+    if overrides > 0 && !input.quiet {
+        printError("tacebridge: note: \(overrides) row\(overrides == 1 ? "" : "s") of --mappings \(input.mappings ?? "") change\(overrides == 1 ? "s" : "") the meaning of a default mapping (listed by: tacebridge mappings --mappings \(input.mappings ?? ""))")
+    }
     return options
 }
 
