@@ -54,7 +54,8 @@ struct StatusAndTimeTests {
             ("20250106073000+0100", "2025-01-06T07:30:00+01:00", .second, 3600),
             ("202501060730-0500", "2025-01-06T07:30:00-05:00", .minute, -18000),
             ("20250106", "2025-01-06", .day, nil),
-            ("2025010607", "2025-01-06T07:00:00Z", .minute, nil),
+            // No offset: FHIR gets the local date only (never an invented Z); localText keeps 07:00.
+            ("2025010607", "2025-01-06", .minute, nil),
             ("20250106073012.25+0000", "2025-01-06T07:30:12.250Z", .fraction, 0),
         ]
         for (written, fhir, precision, offset) in cases {
@@ -68,6 +69,7 @@ struct StatusAndTimeTests {
     @Test func timeWithoutOffsetIsNotMadeUTC() throws {
         let t = try #require(try only(readOne(observation(time: "20250106073000", value: Self.albumin))).effective)
         #expect(t.utcOffsetSeconds == nil)
+        #expect(t.localText == "2025-01-06T07:30:00" && t.fhirDateTime == "2025-01-06")
         #expect(t == ClinicalTime(year: 2025, month: 1, day: 6, hour: 7, minute: 30, second: 0, utcOffsetSeconds: nil))
     }
 

@@ -108,7 +108,9 @@ def test_xml_that_is_not_cda_is_refused_clearly(tacebridge, tmp_path):
     f = tmp_path / "doc.xml"
     f.write_bytes(b"<?xml version='1.0'?><LabReport xmlns='urn:example:labs'/>")
     proc = tacebridge("score", f, check_exit=65)
-    assert b"XML of a kind TACEBridge does not read" in proc.stderr and b"CDA" in proc.stderr
+    err = proc.stderr.decode()
+    assert "root element 'LabReport' in namespace 'urn:example:labs' is not a format TACEBridge reads" in err
+    assert "CDA" in err and "HL7 v2 XML" in err and "xml-formats.csv" in err
 
 
 def test_unknown_format_is_refused_clearly(tacebridge, tmp_path):
