@@ -239,3 +239,44 @@ def test_timeline_stderr_never_carries_patient_data(tacebridge):
                 assert r["identifier"][0]["value"] not in err
                 assert r["id"] not in err.replace("samples/refractoriness/", "")
     assert "refractoriness: 15 patient(s) with TACE sessions" in err
+
+
+def test_a_course_recorded_in_cda_gives_the_same_verdicts_as_in_fhir(tacebridge, tmp_path):
+    """Issue 4 item 8: eval-28-days' sessions (CDA procedures) and CT findings (CDA observations with the
+    project's code-system OIDs) in one CDA document: the same timeline, so the same verdicts."""
+    bundle = json.loads((ROOT / sample("eval-28-days")).read_text())
+    arc = "2.25.266675152872840268072037486434022479387"
+    entries = []
+    for e in bundle["entry"]:
+        r = e["resource"]
+        if r["resourceType"] == "Procedure":
+            day = r["performedDateTime"].replace("-", "")
+            entries.append(f'<entry><procedure classCode="PROC" moodCode="EVN"><id root="2.999.9" extension="{r["id"]}"/>'
+                           f'<code code="tace" codeSystem="{arc}.1.3"/><statusCode code="completed"/>'
+                           f'<effectiveTime value="{day}"/></procedure></entry>')
+        elif r["resourceType"] == "Observation":
+            code, day = r["code"]["coding"][0]["code"], r["effectiveDateTime"].replace("-", "")
+            if "valueQuantity" in r:
+                value = f'<value xsi:type="PQ" value="{r["valueQuantity"]["value"]}" unit="%"/>'
+            elif "valueInteger" in r:
+                value = f'<value xsi:type="INT" value="{r["valueInteger"]}"/>'
+            else:
+                coding = r["valueCodeableConcept"]["coding"][0]
+                oid = {"portal-vein-invasion": f"{arc}.2.3", "extrahepatic-spread": f"{arc}.2.4"}[code]
+                value = f'<value xsi:type="CD" code="{coding["code"]}" codeSystem="{oid}"/>'
+            entries.append(f'<entry><observation classCode="OBS" moodCode="EVN"><id root="2.999.9" extension="{r["id"]}"/>'
+                           f'<code code="{code}" codeSystem="{arc}.1.1"/><statusCode code="completed"/>'
+                           f'<effectiveTime value="{day}"/>{value}</observation></entry>')
+    assert len(entries) == 7
+    document = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                '<typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/><id root="2.999.9" extension="doc-papa"/>'
+                '<code code="34133-9" codeSystem="2.16.840.1.113883.6.1"/><effectiveTime value="20250601"/>'
+                '<recordTarget><patientRole><id root="2.999.9.1" extension="PAPA-1"/></patientRole></recordTarget>'
+                '<component><structuredBody><component><section>' + "".join(entries) +
+                '</section></component></structuredBody></component></ClinicalDocument>\n')
+    (tmp_path / "papa.xml").write_text(document)
+    cda, _ = score(tacebridge, tmp_path / "papa.xml")
+    fhir, _ = score(tacebridge, sample("eval-28-days"))
+    assert verdicts(cda) == verdicts(fhir)
+    assert verdicts(cda)["jsh-lcsgj-2014"] == ("refractory", "2025-04-08")
