@@ -2,10 +2,12 @@
 // The target dependencies below *are* the architecture (see docs/architecture.md):
 //
 //   TACEModel  <-  TACEScoring                      (pure core: no I/O, no JSON, no clock)
+//   TACEModel, TACEScoring <- TACERefractoriness    (pure core: patient timeline, refractoriness definitions,
+//                                                    ART/ABCR; Child-Pugh/ALBI come from TACEScoring)
 //   TACEModel  <-  TACEMappings                     (declarative tables from mappings/)
 //   TACEJSON                                        (byte-level JSON reader/writer, knows no FHIR)
 //   TACEModel, TACEMappings, TACEJSON <- TACEFHIRReader      (FHIR R4 JSON -> typed observations)
-//   TACEModel, TACEScoring, TACEJSON  <- TACEFHIRWriter      (results -> FHIR R4 JSON)
+//   TACEModel, TACEScoring, TACERefractoriness, TACEJSON <- TACEFHIRWriter (results -> FHIR R4 JSON)
 //   TACEHL7v2 (ER7 bytes -> messages, ACKs), CLibXML2 <- TACEXML (hardened libxml2): legacy-format
 //   foundations for issue 3
 //   TACEModel, TACEMappings, TACEHL7v2, TACEFHIRReader <- TACEHL7v2Reader (HL7 v2 results -> typed
@@ -33,6 +35,7 @@ let package = Package(
         // libm: rounding and log10 in the pure core need it even where Foundation is not linked.
         .target(name: "TACEModel", linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TACEScoring", dependencies: ["TACEModel"]),
+        .target(name: "TACERefractoriness", dependencies: ["TACEModel", "TACEScoring"]),
         .executableTarget(name: "embed-mappings", path: "Sources/embed-mappings"),
         .plugin(name: "EmbedMappings", capability: .buildTool(), dependencies: ["embed-mappings"]),
         .target(name: "TACEMappings", dependencies: ["TACEModel"], plugins: ["EmbedMappings"]),
@@ -50,10 +53,10 @@ let package = Package(
         .target(name: "TACESiteXMLReader", dependencies: ["TACEModel", "TACEMappings", "TACEXML", "TACEFHIRReader"]),
         // CDA R2 / C-CDA -> typed observations, into the FHIR reader's output and report types.
         .target(name: "TACECDAReader", dependencies: ["TACEModel", "TACEMappings", "TACEXML", "TACEFHIRReader"]),
-        .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
+        .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
-            dependencies: ["TACEModel", "TACEScoring", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter",
+            dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter",
                            "TACEHL7v2", "TACEHL7v2Reader", "TACEXML", "TACEHL7v2XML", "TACESiteXMLReader", "TACECDAReader"]
         ),
         .executableTarget(
@@ -64,6 +67,7 @@ let package = Package(
 
         .testTarget(name: "TACEModelTests", dependencies: ["TACEModel"]),
         .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring", "TACEModel"]),
+        .testTarget(name: "TACERefractorinessTests", dependencies: ["TACERefractoriness", "TACEModel"]),
         .testTarget(name: "TACEMappingsTests", dependencies: ["TACEMappings", "TACEModel"]),
         .testTarget(name: "TACEJSONTests", dependencies: ["TACEJSON"]),
         .testTarget(name: "TACEHL7v2Tests", dependencies: ["TACEHL7v2"]),
@@ -72,7 +76,7 @@ let package = Package(
         .testTarget(name: "TACEHL7v2ReaderTests", dependencies: ["TACEHL7v2Reader", "TACEHL7v2", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
         .testTarget(name: "TACEHL7v2XMLTests", dependencies: ["TACEHL7v2XML", "TACEHL7v2", "TACEXML", "TACEHL7v2Reader", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
         .testTarget(name: "TACESiteXMLReaderTests", dependencies: ["TACESiteXMLReader", "TACEMappings", "TACEFHIRReader", "TACEModel", "TACEXML"]),
-        .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACEJSON", "TACEModel"]),
+        .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings"]),
         .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]

@@ -34,3 +34,6 @@ for path in sys.argv[1:]:
         elif r["resourceType"] == "OperationOutcome":
             print(f"{path}: incomplete: {r['issue'][0]['diagnostics'][:300]}")
 PY
+echo
+echo "== tacebridge timeline: a refractory course (more in samples/refractoriness/, see docs/refractoriness.md)"
+"$bin" timeline --quiet --as-of 2025-06-01 samples/refractoriness/jsh-c1a-insufficient.json

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import TACEMappings
 import TACEModel
+import TACERefractoriness
 import TACEScoring
 import TACESiteXMLReader
 
@@ -11,6 +12,8 @@ import TACESiteXMLReader
 public struct Setup: Sendable {
     public var mappings: MappingTables
     public var configuration: ScoringConfiguration
+    /// Refractoriness parameters (clinical reference §4.9), set with the same `--set` / config file.
+    public var refractoriness = RefractorinessConfiguration()
 
     public static func load(mappingsDirectory: String?, configFile: String?, settings: [String]) throws(TACEBridgeError) -> Setup {
         var tables: MappingTables
@@ -52,6 +55,7 @@ public struct Setup: Sendable {
             throw TACEBridgeError(.configuration, error.description)
         }
         var configuration = ScoringConfiguration()
+        var refractoriness = RefractorinessConfiguration()
         var assignments: [(String, String, String)] = []  // name, value, where
         if let configFile {
             guard let text = try readOptionalText(configFile) else {
@@ -82,13 +86,21 @@ public struct Setup: Sendable {
                 do { tables = try tables.settingParameter(name, to: number) } catch {
                     throw TACEBridgeError(.configuration, "\(origin): \(error.reason)")
                 }
+            } else if RefractorinessConfiguration.knows(name) {
+                do { try refractoriness.set(name, to: value) } catch {
+                    throw TACEBridgeError(.configuration, "\(origin): \(error)")
+                }
             } else {
                 do { try configuration.set(name, to: value) } catch {
-                    throw TACEBridgeError(.configuration, "\(origin): \(error)")
+                    var e = error
+                    if e.reason == .unknownName {
+                        e.accepted += "; refractoriness: " + RefractorinessConfiguration.parameterNames.joined(separator: ", ")
+                    }
+                    throw TACEBridgeError(.configuration, "\(origin): \(e)")
                 }
             }
         }
-        return Setup(mappings: tables, configuration: configuration)
+        return Setup(mappings: tables, configuration: configuration, refractoriness: refractoriness)
     }
 
     /// `name = value` lines for every parameter in force, scoring configuration and unit-conversion parameters.
@@ -96,6 +108,8 @@ public struct Setup: Sendable {
         var lines = ["# \(ScoringConfiguration.version)"]
         lines += configuration.echo.map { "\($0.name) = \($0.value)" }
         lines += mappings.parameters.sorted { $0.key < $1.key }.map { "\($0.key) = \(formatNumber($0.value))" }
+        lines.append("# \(RefractorinessConfiguration.version)")
+        lines += refractoriness.echo.map { "\($0.name) = \($0.value)" }
         return lines
     }
 

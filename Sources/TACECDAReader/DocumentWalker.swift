@@ -158,7 +158,7 @@ struct DocumentWalker {
         case .procedure: try readProcedure(statement, parts: parts, type: "procedure", path: path, inherited: inherited, into: &out)
         case .organizer: try readOrganizer(statement, parts: parts, path: path, inherited: inherited, into: &out)
         case .act:
-            // An act coded as a TACE session is read like a procedure; any other act is a container
+            // An act coded as a TACE session (or another treatment) is read like a procedure; any other act is a container
             // (problem or allergy concern, DICOM study), read for the statements nested in it.
             if isTACE(parts) {
                 try readProcedure(statement, parts: parts, type: "act", path: path, inherited: inherited, into: &out)

@@ -177,8 +177,8 @@ extension DocumentWalker {
         }
     }
 
-    /// A TACE session: a procedure (or act) with moodCode EVN, statusCode completed and a code
-    /// that maps to `tace-procedure`.
+    /// A TACE session — or another treatment that interrupts a TACE chain (resection, ablation, …): a
+    /// procedure (or act) with moodCode EVN, statusCode completed and a code that maps to a procedure concept.
     func mapProcedure(_ statement: XMLNode, parts: StatementParts, type: String, location: String, inherited: Inherited,
                       recordPath: String) throws(InvalidElement) -> Result<TypedObservation, Unused> {
         if let unused = try moodCheck(statement, inherited: inherited, type: type) { return .failure(unused) }
@@ -187,35 +187,35 @@ extension DocumentWalker {
         case .success(let mapped): (concept, coding) = mapped
         case .failure(let unused): return .failure(unused)
         }
-        guard concept == .tace else {
+        guard concept.kind == .procedure else {
             return .failure(Unused(kind: .unsupportedValueType, detail: "code maps to \(concept.rawValue), which is not a procedure concept"))
         }
         let ownStatus = parts.status
         let status = ownStatus ?? inherited.status
         guard status == "completed" else {
             guard let status else {
-                return .failure(Unused(kind: .procedureNotCompleted, detail: "tace-procedure without statusCode: not known to be completed"))
+                return .failure(Unused(kind: .procedureNotCompleted, detail: "\(concept.rawValue) without statusCode: not known to be completed"))
             }
             guard ResultStatus.of(status) != nil else {
                 throw InvalidElement(element: ownStatus == nil ? "" : "/statusCode",
                                      reason: "statusCode \(echoable(status)) is not an HL7 v3 ActStatus code (\(ResultStatus.actStatusCodes))",
                                      line: ownStatus == nil ? nil : parts.statusCode?.line)
             }
-            return .failure(Unused(kind: .procedureNotCompleted, detail: "tace-procedure with statusCode \(echoable(status))"))
+            return .failure(Unused(kind: .procedureNotCompleted, detail: "\(concept.rawValue) with statusCode \(echoable(status))"))
         }
         guard let patient = identity else {
-            return .failure(Unused(kind: .noSubject, detail: "tace-procedure: " + noSubjectReason))
+            return .failure(Unused(kind: .noSubject, detail: "\(concept.rawValue): " + noSubjectReason))
         }
         let effective = try effectiveTime(parts) ?? inherited.time
         let source = SourceProvenance(file: file, format: .cda, resourceReference: nil, location: location,
                                       recordKey: recordKey(parts, path: recordPath))
-        return .success(TypedObservation(patient: patient, concept: .tace, value: .event, effective: effective, status: .final,
+        return .success(TypedObservation(patient: patient, concept: concept, value: .event, effective: effective, status: .final,
                                          original: coding, source: source))
     }
 
-    /// Whether an act's code maps to `tace-procedure`.
+    /// Whether an act's code maps to a procedure concept (a TACE session or another treatment).
     func isTACE(_ parts: StatementParts) -> Bool {
-        if case .success(let (concept, _)) = mapCode(parts.code) { return concept == .tace }
+        if case .success(let (concept, _)) = mapCode(parts.code) { return concept.kind == .procedure }
         return false
     }
 

@@ -62,7 +62,8 @@ public enum NormalizedResourceWriter {
         switch type {
         case "Procedure":
             json.key(.status); json.string("completed")
-            json.key(.code); FHIRValues.codeableConcept(&json, system: TACECodeSystems.procedures, code: "tace", display: o.concept.displayName)
+            json.key(.code); FHIRValues.codeableConcept(&json, system: TACECodeSystems.procedures, code: o.concept.procedureCode ?? "tace",
+                                                         display: o.concept.displayName)
             json.key(.subject); FHIRValues.subject(&json, o.patient)
             if let t = o.effective { json.key(.performedDateTime); json.string(t.fhirDateTime) }
         case "Condition":

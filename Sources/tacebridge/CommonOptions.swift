@@ -78,10 +78,30 @@ func buildOptions(_ input: InputOptions, _ config: ConfigurationOptions) throws(
     options.progress = input.progress
     options.traceSource = input.traceSource
     options.verbose = input.verbose
+    options.refractoriness.configuration = setup.refractoriness
     setup.mappings = options.mappings
     let overrides = setup.mappings.siteOverrides.count
     if overrides > 0 && !input.quiet {
         printError("tacebridge: note: \(overrides) row\(overrides == 1 ? "" : "s") of --mappings \(input.mappings ?? "") change\(overrides == 1 ? "s" : "") the meaning of a default mapping (listed by: tacebridge mappings --mappings \(input.mappings ?? ""))")
     }
     return options
+}
+
+/// `--definitions` and the other refractoriness switches shared by `score` and `timeline`.
+struct RefractorinessArguments: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Refractoriness definitions to evaluate, comma-separated: jsh-lcsgj-2014, jsh-2021, iasl, taiwan, europe, zhang-2022, or 'all' (default, JSH-LCSGJ 2014 first) or 'none'.",
+                                            valueName: "ids"))
+    var definitions: String = "all"
+
+    @Flag(name: .long, help: "Do not compute ART and ABCR.")
+    var noRetreatmentScores = false
+
+    func validate() throws {
+        if case .failure(let e) = RefractorinessOptions.parseDefinitions(definitions) { throw ValidationError(e.message) }
+    }
+
+    func apply(to options: inout RunOptions) {
+        if case .success(let d) = RefractorinessOptions.parseDefinitions(definitions) { options.refractoriness.definitions = d }
+        options.refractoriness.reTreatmentScores = !noRetreatmentScores
+    }
 }

@@ -186,7 +186,8 @@ def _score(tacebridge, *args):
     proc = tacebridge("score", "--now", NOW, *args, check_exit=0)
     bundle = json.loads(proc.stdout)
     resources = [e["resource"] for e in bundle["entry"]]
-    risks = [r for r in resources if r["resourceType"] == "RiskAssessment"]
+    # The p-TACE RiskAssessments (patients with a TACE session also get refractoriness and ART/ABCR ones).
+    risks = [r for r in resources if r["resourceType"] == "RiskAssessment" and r["method"]["coding"][0]["code"] == "p-tace"]
     obs = {r["code"]["coding"][0]["code"]: r for r in resources if r["resourceType"] == "Observation"}
     return risks, obs, proc
 
