@@ -2,14 +2,21 @@
 // The target dependencies below *are* the architecture (see docs/architecture.md):
 //
 //   TACEModel  <-  TACEScoring                      (pure core: no I/O, no JSON, no clock)
+//   TACEModel, TACEScoring <- TACERefractoriness    (pure core: patient timeline, refractoriness definitions,
+//                                                    ART/ABCR; Child-Pugh/ALBI come from TACEScoring)
 //   TACEModel  <-  TACEMappings                     (declarative tables from mappings/)
 //   TACEJSON                                        (byte-level JSON reader/writer, knows no FHIR)
 //   TACEModel, TACEMappings, TACEJSON <- TACEFHIRReader      (FHIR R4 JSON -> typed observations)
-//   TACEModel, TACEScoring, TACEJSON  <- TACEFHIRWriter      (results -> FHIR R4 JSON)
+//   TACEModel, TACEScoring, TACERefractoriness, TACEJSON <- TACEFHIRWriter (results -> FHIR R4 JSON)
 //   TACEHL7v2 (ER7 bytes -> messages, ACKs), CLibXML2 <- TACEXML (hardened libxml2): legacy-format
 //   foundations for issue 3
 //   TACEModel, TACEMappings, TACEHL7v2, TACEFHIRReader <- TACEHL7v2Reader (HL7 v2 results -> typed
 //   observations; reuses the FHIR reader's output and report types, which the pipeline consumes)
+//   TACEHL7v2, TACEXML <- TACEHL7v2XML (HL7 v2 XML encoding -> the same HL7Message model)
+//   TACEModel, TACEMappings, TACEXML, TACEFHIRReader <- TACESiteXMLReader (XML lab reports described
+//   by a site's rows in xml-formats.csv -> typed observations; checks the rows' XPaths at start-up)
+//   TACEModel, TACEMappings, TACEXML, TACEFHIRReader <- TACECDAReader (CDA R2 / C-CDA -> typed
+//   observations; the same output and report types, nothing else of the FHIR reader)
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -28,6 +35,7 @@ let package = Package(
         // libm: rounding and log10 in the pure core need it even where Foundation is not linked.
         .target(name: "TACEModel", linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TACEScoring", dependencies: ["TACEModel"]),
+        .target(name: "TACERefractoriness", dependencies: ["TACEModel", "TACEScoring"]),
         .executableTarget(name: "embed-mappings", path: "Sources/embed-mappings"),
         .plugin(name: "EmbedMappings", capability: .buildTool(), dependencies: ["embed-mappings"]),
         .target(name: "TACEMappings", dependencies: ["TACEModel"], plugins: ["EmbedMappings"]),
@@ -39,27 +47,38 @@ let package = Package(
         .target(name: "TACEFHIRReader", dependencies: ["TACEModel", "TACEMappings", "TACEJSON"]),
         // HL7 v2 results -> typed observations, into the FHIR reader's output and report types.
         .target(name: "TACEHL7v2Reader", dependencies: ["TACEModel", "TACEMappings", "TACEHL7v2", "TACEFHIRReader"]),
-        .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACEJSON"]),
+        // HL7 v2 XML (v2.xml) -> the ER7 parser's message model; the two foundations stay apart.
+        .target(name: "TACEHL7v2XML", dependencies: ["TACEHL7v2", "TACEXML"]),
+        // Site-described XML lab reports (mappings/xml-formats.csv) -> typed observations.
+        .target(name: "TACESiteXMLReader", dependencies: ["TACEModel", "TACEMappings", "TACEXML", "TACEFHIRReader"]),
+        // CDA R2 / C-CDA -> typed observations, into the FHIR reader's output and report types.
+        .target(name: "TACECDAReader", dependencies: ["TACEModel", "TACEMappings", "TACEXML", "TACEFHIRReader"]),
+        .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
-            dependencies: ["TACEModel", "TACEScoring", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter",
-                           "TACEHL7v2", "TACEHL7v2Reader"]
+            dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter",
+                           "TACEHL7v2", "TACEHL7v2Reader", "TACEXML", "TACEHL7v2XML", "TACESiteXMLReader", "TACECDAReader"]
         ),
         .executableTarget(
             name: "tacebridge",
             dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel", "TACEMappings", "TACEHL7v2", "TACEHL7v2Reader", "TACEFHIRReader"]),
+        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel", "CLibXML2", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACECDAReader",
+                                                                 "TACEHL7v2", "TACEHL7v2Reader"]),
 
         .testTarget(name: "TACEModelTests", dependencies: ["TACEModel"]),
-        .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring"]),
-        .testTarget(name: "TACEMappingsTests", dependencies: ["TACEMappings"]),
+        .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring", "TACEModel"]),
+        .testTarget(name: "TACERefractorinessTests", dependencies: ["TACERefractoriness", "TACEModel"]),
+        .testTarget(name: "TACEMappingsTests", dependencies: ["TACEMappings", "TACEModel"]),
         .testTarget(name: "TACEJSONTests", dependencies: ["TACEJSON"]),
         .testTarget(name: "TACEHL7v2Tests", dependencies: ["TACEHL7v2"]),
         .testTarget(name: "TACEXMLTests", dependencies: ["TACEXML"]),
-        .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader"]),
-        .testTarget(name: "TACEHL7v2ReaderTests", dependencies: ["TACEHL7v2Reader", "TACEHL7v2", "TACEMappings", "TACEFHIRReader"]),
-        .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter"]),
-        .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit"]),
+        .testTarget(name: "TACEFHIRReaderTests", dependencies: ["TACEFHIRReader", "TACEJSON", "TACEMappings", "TACEModel"]),
+        .testTarget(name: "TACEHL7v2ReaderTests", dependencies: ["TACEHL7v2Reader", "TACEHL7v2", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
+        .testTarget(name: "TACEHL7v2XMLTests", dependencies: ["TACEHL7v2XML", "TACEHL7v2", "TACEXML", "TACEHL7v2Reader", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
+        .testTarget(name: "TACESiteXMLReaderTests", dependencies: ["TACESiteXMLReader", "TACEMappings", "TACEFHIRReader", "TACEModel", "TACEXML"]),
+        .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness", "TACEJSON", "TACEModel"]),
+        .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings"]),
+        .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]
 )

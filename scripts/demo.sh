@@ -15,6 +15,10 @@ for f in samples/fhir/*.json samples/fhir/*.ndjson; do
 done
 echo "== with a site's own mapping tables"
 "$bin" score --mappings samples/site-local/mappings samples/site-local/patient.json -o "$out/site-local.score.json"
+echo "== CDA only (imaging report + CCD), and one patient across HL7 v2, CDA and FHIR"
+"$bin" score --quiet samples/cda/ptace-lima-imaging.xml samples/cda/ptace-lima-ccd.xml -o "$out/cda-lima.score.json"
+"$bin" score --quiet --mappings samples/mixed/mappings samples/mixed/labs.hl7 samples/mixed/imaging.xml samples/mixed/procedures.json \
+  -o "$out/mixed-mike.score.json"
 echo
 echo "== RiskAssessment rationales"
 python3 - "$out"/*.score.json <<'PY'
@@ -30,3 +34,6 @@ for path in sys.argv[1:]:
         elif r["resourceType"] == "OperationOutcome":
             print(f"{path}: incomplete: {r['issue'][0]['diagnostics'][:300]}")
 PY
+echo
+echo "== tacebridge timeline: a refractory course (more in samples/refractoriness/, see docs/refractoriness.md)"
+"$bin" timeline --quiet --as-of 2025-06-01 samples/refractoriness/jsh-c1a-insufficient.json

@@ -18,7 +18,22 @@ for src in sorted(Path("samples/fhir").glob("*")):
         jobs[Path("samples/fhir/expected") / f"{stem}.convert.json"] = ["convert", "--now", now, str(src)]
 jobs[Path("samples/site-local/expected/patient.score.json")] = ["score", "--now", now, "--mappings", "samples/site-local/mappings", "samples/site-local/patient.json"]
 jobs[Path("samples/hl7v2/expected/ptace-labs.convert.json")] = ["convert", "--now", now, "samples/hl7v2/ptace-labs.hl7"]
+jobs[Path("samples/hl7v2/expected/ptace-labs-xml.convert.json")] = ["convert", "--now", now, "samples/hl7v2/ptace-labs.xml"]
+jobs[Path("samples/legacy-xml/expected/kestrel-labs.convert.json")] = ["convert", "--now", now, "samples/legacy-xml/kestrel-labs.xml"]
+jobs[Path("samples/cda/expected/ptace-lima-imaging.convert.json")] = ["convert", "--now", now, "samples/cda/ptace-lima-imaging.xml"]
+jobs[Path("samples/cda/expected/ptace-lima-ccd.convert.json")] = ["convert", "--now", now, "samples/cda/ptace-lima-ccd.xml"]
+jobs[Path("samples/cda/expected/ptace-lima.score.json")] = ["score", "--now", now, "samples/cda/ptace-lima-imaging.xml", "samples/cda/ptace-lima-ccd.xml"]
+jobs[Path("samples/mixed/expected/ptace-mike.score.json")] = ["score", "--now", now, "--mappings", "samples/mixed/mappings",
+                                                              "samples/mixed/labs.hl7", "samples/mixed/imaging.xml", "samples/mixed/procedures.json"]
 jobs[Path("samples/fhir/expected/ptace-grade5.transaction.json")] = ["score", "--now", now, "--bundle", "transaction", "samples/fhir/ptace-grade5.json"]
+# Refractoriness samples (docs/refractoriness.md section 8): the Bundle and the readable timeline.
+for src in sorted(Path("samples/refractoriness").glob("*.json")):
+    jobs[Path("samples/refractoriness/expected") / f"{src.stem}.score.json"] = ["score", "--now", now, str(src)]
+    jobs[Path("samples/refractoriness/expected") / f"{src.stem}.timeline.txt"] = ["timeline", "--now", now, str(src)]
+jobs[Path("samples/refractoriness/expected/jsh-c1a-insufficient.observations.json")] = [
+    "score", "--now", now, "--bundle", "transaction", "--refractoriness-observations", "samples/refractoriness/jsh-c1a-insufficient.json"]
+jobs[Path("samples/refractoriness/expected/jsh-c1a-insufficient.timeline.json")] = [
+    "timeline", "--now", now, "--format", "json", "samples/refractoriness/jsh-c1a-insufficient.json"]
 by_dir = {}
 for out, args in jobs.items():
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,14 @@
 import TACEJSON
+import TACEMappings
 
 /// The input formats TACEBridge recognises from content (file names are only a hint for NDJSON).
 public enum DetectedFormat: String, Sendable {
     case fhirJSON = "FHIR JSON"
     case fhirNDJSON = "FHIR NDJSON"
     case hl7v2 = "HL7 v2 (ER7)"
-    case xml = "XML (CDA / HL7 v2 XML)"
+    case cda = "CDA R2 / C-CDA"
+    /// XML of another kind (HL7 v2 XML, a site-described format), told apart by its root once parsed.
+    case xml = "XML (HL7 v2 XML, site-described XML)"
     case empty = "empty"
     case unknown = "unknown"
 }
@@ -19,7 +22,7 @@ enum FormatDetector {
         guard i < prefix.count else { return .empty }
         switch prefix[i] {
         case 0x0B: return .hl7v2  // MLLP start block
-        case 0x3C: return .xml
+        case 0x3C: return detectXML(prefix[i...])
         case 0x7B, 0x5B:
             break
         default:
@@ -39,5 +42,33 @@ enum FormatDetector {
         while j < prefix.count, prefix[j] == 0x20 || prefix[j] == 0x0A || prefix[j] == 0x0D || prefix[j] == 0x09 { j += 1 }
         if j < prefix.count, prefix[j] == 0x7B { return .fhirNDJSON }
         return .fhirJSON
+    }
+
+    /// Which XML format, from the root element (`XMLRoot`). Each XML format adds its check here.
+    static func detectXML(_ bytes: ArraySlice<UInt8>) -> DetectedFormat {
+        guard let root = XMLRoot.sniff(bytes) else { return .xml }
+        if root.isCDA { return .cda }
+        return .xml
+    }
+}
+
+/// What an XML document is, decided by its root element once it is parsed.
+enum XMLRootKind: Equatable {
+    /// A root in `urn:hl7-org:v2xml`: an HL7 v2 message in the XML encoding.
+    case hl7v2XML
+    /// The root a format of `xml-formats.csv` names (local name and namespace); its name.
+    case siteFormat(String)
+    /// `ClinicalDocument` in `urn:hl7-org:v3`.
+    case cda
+    case unknown
+}
+
+extension FormatDetector {
+    /// HL7 v2 XML by namespace first (a site format cannot claim it), then the site formats, then CDA.
+    static func classifyXML(rootName: String, namespace: String?, mappings: MappingTables) -> XMLRootKind {
+        if namespace == "urn:hl7-org:v2xml" { return .hl7v2XML }
+        if let format = mappings.xmlFormat(rootName: rootName, namespace: namespace) { return .siteFormat(format.name) }
+        if namespace == "urn:hl7-org:v3" && rootName == "ClinicalDocument" { return .cda }
+        return .unknown
     }
 }

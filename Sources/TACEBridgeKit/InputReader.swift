@@ -1,11 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TACECDAReader
 import TACEFHIRReader
 import TACEHL7v2
 import TACEHL7v2Reader
 import TACEJSON
 import TACEModel
+import TACEXML
 
 /// Reads input files of any supported format into a `FHIRReadOutput`, streaming NDJSON line by
 /// line so memory does not grow with file size. `drain` is called after each batch so callers
@@ -13,6 +15,7 @@ import TACEModel
 struct InputReader {
     let fhir: FHIRReader
     var hl7v2: HL7v2Reader { HL7v2Reader(mappings: fhir.mappings, invalidPolicy: fhir.invalidPolicy) }
+    var cda: CDAReader { CDAReader(mappings: fhir.mappings, invalidPolicy: fhir.invalidPolicy) }
     let progress: ProgressReporter
     /// Largest single JSON document accepted (NDJSON lines count individually).
     var maxDocumentBytes = 1 << 30
@@ -68,10 +71,19 @@ struct InputReader {
             output.report.bytesRead += buffer.count
             try readHL7v2(buffer, path: path, into: &output, drain: drain)
             try drain(&output)
-        case .xml:
-            throw TACEBridgeError(.dataFormat, "\(path): \(format.rawValue) input is recognised but not supported by this version of TACEBridge, which reads FHIR R4 JSON, NDJSON and HL7 v2 (ER7)")
+        case .cda, .xml:
+            try readWhole(file: file, path: path, total: total, buffer: &buffer, kind: "XML")
+            output.report.bytesRead += buffer.count
+            // A CDA root (sniffed from the bytes) goes to the CDA reader, which also reads fragments
+            // that need namespace repair; a site format naming that root wins, as in classifyXML.
+            if format == .cda && !siteFormatClaims(buffer) {
+                try readCDA(buffer, path: path, into: &output)
+            } else {
+                try readXML(buffer, path: path, into: &output)
+            }
+            try drain(&output)
         case .unknown:
-            throw TACEBridgeError(.dataFormat, "\(path): unsupported format: expected FHIR R4 JSON (a resource or Bundle), NDJSON (one resource per line) or HL7 v2 ER7 messages")
+            throw TACEBridgeError(.dataFormat, "\(path): unsupported format: expected FHIR R4 JSON (a resource or Bundle), NDJSON (one resource per line), HL7 v2 ER7 messages, or XML: CDA R2 / C-CDA, HL7 v2 XML, or a format of xml-formats.csv")
         }
     }
 
@@ -98,6 +110,39 @@ struct InputReader {
                 throw TACEBridgeError(.dataFormat, error.description)
             }
             if n % 256 == 255 { try drain(&output) }
+        }
+    }
+
+    /// Reads the rest of a file that is parsed whole, refusing one larger than `maxDocumentBytes`.
+    private func readWhole(file: borrowing InputFile, path: String, total: Int?, buffer: inout [UInt8], kind: String) throws(TACEBridgeError) {
+        while try file.read(appendingTo: &buffer, count: 4 << 20) > 0 {
+            if buffer.count > maxDocumentBytes {
+                throw TACEBridgeError(.dataFormat, "\(path): a \(kind) file larger than \(maxDocumentBytes >> 20) MiB; split it into smaller files")
+            }
+            progress.update(file: path, bytes: buffer.count, total: total, resources: 0)
+        }
+    }
+
+    /// Parses a CDA document or fragment with the hardened XML parser and maps its results. A parse
+    /// error (or a refused DOCTYPE, depth, size) stops the run with line and column, or with
+    /// `--on-invalid skip` is counted as one invalid item for the file.
+    private func readCDA(_ bytes: [UInt8], path: String, into output: inout FHIRReadOutput) throws(TACEBridgeError) {
+        let document: XMLDocument
+        do {
+            document = try CDAReader.parse(bytes)
+        } catch {
+            let position = error.line > 0 ? ":\(error.line):\(max(error.column, 1))" : ""
+            if fhir.invalidPolicy == .fail {
+                throw TACEBridgeError(.dataFormat, "\(path)\(position): XML refused: \(error.message)")
+            }
+            output.report.skip(SkippedItem(file: path, location: "line \(error.line), column \(error.column)", resourceType: "CDA",
+                                           kind: .invalidResource, detail: "XML refused: " + error.message))
+            return
+        }
+        do {
+            try cda.read(document, file: path, into: &output)
+        } catch {
+            throw TACEBridgeError(.dataFormat, error.description)
         }
     }
 

@@ -3,6 +3,7 @@ import TACEFHIRWriter
 import TACEJSON
 import TACEMappings
 import TACEModel
+import TACERefractoriness
 import TACEScoring
 
 /// The two jobs of TACEBridge: `convert` (normalized observations as FHIR) and `score` (p-TACE, ALBI, Child-Pugh).
@@ -50,10 +51,11 @@ public enum Pipeline {
                                  progress: ProgressReporter(enabled: options.progress))
         var output = FHIRReadOutput()
         var kept: [TypedObservation] = []
+        let keep = options.refractoriness.isEnabled ? ScoringInputs.concepts.union(PatientTimeline.concepts) : ScoringInputs.concepts
         for path in options.files {
             try reader.read(path: path, into: &output) { (out: inout FHIRReadOutput) throws(TACEBridgeError) in
                 // Only what a score reads is kept in memory (the rest was mapped and counted, and is not needed).
-                for o in out.observations where ScoringInputs.concepts.contains(o.concept) {
+                for o in out.observations where keep.contains(o.concept) {
                     if !o.status.isUsableForScoring && o.concept != .tace && o.concept != .hccDiagnosis {
                         // Kept so a gap can say "only preliminary", but counted: it is not used.
                         out.report.skip(SkippedItem(file: o.source.file, location: o.source.location, resourceType: "Observation",
@@ -84,6 +86,9 @@ public enum Pipeline {
         do {
             var bundle = BundleStreamWriter(type: options.bundleType, timestamp: options.now, pretty: options.pretty)
             let writer = AssessmentWriter(configuration: options.configuration, recorded: options.now, traceSource: options.traceSource)
+            let refractoriness = RefractorinessRun(options)
+            let refractorinessWriter = RefractorinessWriter(recorded: options.now, traceSource: options.traceSource,
+                                                            observationForm: options.refractoriness.observationForm)
             for (ordinal, group) in groups.ordered.enumerated() {
                 var identity = group.identity
                 if let reference = identity.reference, let record = output.patients[reference] {
@@ -104,6 +109,10 @@ public enum Pipeline {
                     incompleteHandler(incomplete)
                 } else {
                     summary.scored += 1
+                }
+                if let r = refractoriness.assess(group.observations, patient: identity, ordinal: ordinal + 1, condition: condition) {
+                    refractorinessWriter.write(r.assessment, to: &bundle)
+                    summary.record(r.assessment)
                 }
                 try sink.write(bundle.takeBytes())
             }

@@ -2,6 +2,7 @@ import TACEFHIRReader
 import TACEFHIRWriter
 import TACEMappings
 import TACEModel
+import TACERefractoriness
 import TACEScoring
 
 /// Everything a run needs, resolved and validated by the CLI (or a test) before the run starts.
@@ -21,6 +22,8 @@ public struct RunOptions: Sendable {
     /// Write each normalized observation's source file and position into an extension.
     public var traceSource = false
     public var verbose = false
+    /// Refractoriness definitions and ART/ABCR (score and timeline).
+    public var refractoriness = RefractorinessOptions()
 
     public init(files: [String], mappings: MappingTables, configuration: ScoringConfiguration, now: ClinicalTime) {
         self.files = files
@@ -37,6 +40,10 @@ public struct RunSummary: Sendable {
     public var scored = 0
     public var incomplete: [AssessmentWriter.Incomplete] = []
     public var indexSources: [IndexDateSource: Int] = [:]
+    /// Refractoriness verdicts per definition id and status, and computed ART/ABCR per kind.
+    public var refractorinessPatients = 0
+    public var verdictCounts: [String: [String: Int]] = [:]
+    public var reTreatmentComputed: [String: Int] = [:]
     public var resourcesWritten = 0
     public var bytesWritten = 0
     public var seconds = 0.0
@@ -67,6 +74,10 @@ public struct RunSummary: Sendable {
             out.append("  \(patients) patient(s): \(scored) scored, \(incomplete.count) incomplete")
             let sources = indexSources.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
             if !sources.isEmpty { out.append("  index date from: \(sources)") }
+            out += refractorinessLines
+        } else if command == "timeline" {
+            out.append("  \(patients) patient(s)")
+            out += refractorinessLines
         }
         out.append("  wrote \(resourcesWritten) resources, \(bytesWritten) bytes in \(Int(seconds * 1000)) ms")
         return out

@@ -3,13 +3,17 @@ import Glibc
 #endif
 import TACEMappings
 import TACEModel
+import TACERefractoriness
 import TACEScoring
+import TACESiteXMLReader
 
 /// Start-up: loads and validates the mapping tables and the configuration. Every failure is
 /// exit 78 (configuration) naming the file, the line and the reason, before any input is read.
 public struct Setup: Sendable {
     public var mappings: MappingTables
     public var configuration: ScoringConfiguration
+    /// Refractoriness parameters (clinical reference §4.9), set with the same `--set` / config file.
+    public var refractoriness = RefractorinessConfiguration()
 
     public static func load(mappingsDirectory: String?, configFile: String?, settings: [String]) throws(TACEBridgeError) -> Setup {
         var tables: MappingTables
@@ -27,18 +31,31 @@ public struct Setup: Sendable {
             let codes = try readOptionalText(codesPath), values = try readOptionalText(valuesPath)
             let systemsPath = directory + "/hl7v2-coding-systems.csv", authoritiesPath = directory + "/assigning-authorities.csv"
             let systems = try readOptionalText(systemsPath), authorities = try readOptionalText(authoritiesPath)
-            if codes == nil && values == nil && systems == nil && authorities == nil {
-                throw TACEBridgeError(.configuration, "--mappings \(directory): contains none of codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv")
+            let xmlFormatsPath = directory + "/xml-formats.csv"
+            let xmlFormats = try readOptionalText(xmlFormatsPath)
+            let oidsPath = directory + "/code-system-oids.csv"
+            let oids = try readOptionalText(oidsPath)
+            if codes == nil && values == nil && systems == nil && authorities == nil && xmlFormats == nil && oids == nil {
+                throw TACEBridgeError(.configuration, "--mappings \(directory): contains none of codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv, xml-formats.csv, code-system-oids.csv")
             }
             do {
                 tables = try tables.merging(codes: codes, codesFile: codesPath, values: values, valuesFile: valuesPath)
                 tables = try tables.mergingHL7v2(codingSystems: systems, codingSystemsFile: systemsPath,
                                                  authorities: authorities, authoritiesFile: authoritiesPath)
+                tables = try tables.mergingXMLFormats(xmlFormats, file: xmlFormatsPath)
+                tables = try tables.mergingCodeSystemOIDs(oids, file: oidsPath)
             } catch {
                 throw TACEBridgeError(.configuration, error.description)
             }
         }
+        // The XPaths of xml-formats.csv (defaults and site) compile with libxml2, or exit 78.
+        do {
+            try SiteXMLFormatCheck.check(tables.xmlFormats)
+        } catch {
+            throw TACEBridgeError(.configuration, error.description)
+        }
         var configuration = ScoringConfiguration()
+        var refractoriness = RefractorinessConfiguration()
         var assignments: [(String, String, String)] = []  // name, value, where
         if let configFile {
             guard let text = try readOptionalText(configFile) else {
@@ -69,13 +86,21 @@ public struct Setup: Sendable {
                 do { tables = try tables.settingParameter(name, to: number) } catch {
                     throw TACEBridgeError(.configuration, "\(origin): \(error.reason)")
                 }
+            } else if RefractorinessConfiguration.knows(name) {
+                do { try refractoriness.set(name, to: value) } catch {
+                    throw TACEBridgeError(.configuration, "\(origin): \(error)")
+                }
             } else {
                 do { try configuration.set(name, to: value) } catch {
-                    throw TACEBridgeError(.configuration, "\(origin): \(error)")
+                    var e = error
+                    if e.reason == .unknownName {
+                        e.accepted += "; refractoriness: " + RefractorinessConfiguration.parameterNames.joined(separator: ", ")
+                    }
+                    throw TACEBridgeError(.configuration, "\(origin): \(e)")
                 }
             }
         }
-        return Setup(mappings: tables, configuration: configuration)
+        return Setup(mappings: tables, configuration: configuration, refractoriness: refractoriness)
     }
 
     /// `name = value` lines for every parameter in force, scoring configuration and unit-conversion parameters.
@@ -83,6 +108,8 @@ public struct Setup: Sendable {
         var lines = ["# \(ScoringConfiguration.version)"]
         lines += configuration.echo.map { "\($0.name) = \($0.value)" }
         lines += mappings.parameters.sorted { $0.key < $1.key }.map { "\($0.key) = \(formatNumber($0.value))" }
+        lines.append("# \(RefractorinessConfiguration.version)")
+        lines += refractoriness.echo.map { "\($0.name) = \($0.value)" }
         return lines
     }
 

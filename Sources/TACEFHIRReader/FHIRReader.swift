@@ -165,7 +165,8 @@ struct ReadContext {
         guard let (concept, coding) = try mappedCoding(procedure["code"], path: ".code") else {
             return skip(&out, path, "Procedure", .unmappedCode, try codingList(procedure["code"]))
         }
-        guard concept == .tace else {
+        // A TACE session, or another treatment that interrupts a TACE chain (resection, ablation, ...).
+        guard concept.kind == .procedure else {
             return skip(&out, path, "Procedure", .unsupportedValueType, "code maps to \(concept.rawValue), which is not a procedure concept")
         }
         let statusText = try requiredString(procedure, "status", path: "")
@@ -178,7 +179,7 @@ struct ReadContext {
         }
         let performed = try effectiveTime(procedure, path: "", element: "performed")
         let observation = TypedObservation(
-            patient: subject, concept: .tace, value: .event, effective: performed, status: .final,
+            patient: subject, concept: concept, value: .event, effective: performed, status: .final,
             original: coding, source: provenance(procedure, type: "Procedure", path: path))
         out.observations.append(observation)
         out.report.observationsProduced += 1

@@ -20,6 +20,7 @@ public enum SkipKind: String, Sendable, CaseIterable, Comparable {
     case supersededByComponent = "superseded-by-component"
     case unusableStatusForScoring = "status-not-for-scoring"
     case orderNotResult = "order-not-result"
+    case negated = "negated"
 
     public static func < (a: SkipKind, b: SkipKind) -> Bool { a.rawValue < b.rawValue }
 
@@ -31,7 +32,7 @@ public enum SkipKind: String, Sendable, CaseIterable, Comparable {
         case .unknownUnit: return "unit not recognised as a UCUM code or a known spelling"
         case .unconvertibleUnit: return "unit known but not convertible to the concept's canonical unit"
         case .missingUnit: return "numeric result without a unit and no default unit for its code"
-        case .dataAbsent: return "dataAbsentReason instead of a value"
+        case .dataAbsent: return "dataAbsentReason (FHIR) or nullFlavor (CDA) instead of a value"
         case .excludedStatus: return "status cancelled or entered-in-error"
         case .noValue: return "no value[x] and no usable component"
         case .nonNumericValue: return "text result where a number is needed"
@@ -43,7 +44,8 @@ public enum SkipKind: String, Sendable, CaseIterable, Comparable {
         case .ignoredResourceType: return "resource type not used by TACEBridge"
         case .supersededByComponent: return "value also given by a more specific component, which is used"
         case .unusableStatusForScoring: return "read, but scores use only final, amended or corrected results"
-        case .orderNotResult: return "an order or order detail (HL7 v2 ORM/OML, OBR without results), never a result"
+        case .orderNotResult: return "an order or order detail (HL7 v2 ORM/OML, OBR without results; CDA moodCode other than EVN), never a result"
+        case .negated: return "negated statement (CDA negationInd): the finding is absent or the act was not done, never a positive result"
         }
     }
 }

@@ -72,7 +72,7 @@ public struct AssessmentWriter {
             if bundle.type == .collection {
                 bundle.entry(id: StableID(key + ["operation-outcome"]), request: nil) { json in
                     writeOperationOutcome(message: message + " Patient: " + (a.patient.reference ?? "identified by business identifier")
-                                          + ". Index date \(a.ptace.index.time.fhirDateTime). " + a.ptace.rationale, into: &json)
+                                          + ". Index date \(a.ptace.index.time.localText). " + a.ptace.rationale, into: &json)
                 }
             }
             writeSupportingScores(a, key: key, to: &bundle, refs: &inputRefs)
@@ -109,7 +109,7 @@ public struct AssessmentWriter {
     /// Everything that makes two assessments the same: patient, index date, inputs and configuration.
     func assessmentKey(_ a: PatientAssessment) -> [String] {
         var parts = [a.patient.reference ?? a.patient.identifiers.map { ($0.system ?? "") + "|" + $0.value }.joined(separator: ","),
-                     a.ptace.index.time.fhirDateTime, ScoringConfiguration.version]
+                     a.ptace.index.time.localText, ScoringConfiguration.version]
         parts += configuration.echo.map { $0.name + "=" + $0.value }
         parts += a.ptace.evidence.map { $0.source.recordKey + "#" + $0.concept.rawValue }
         return parts

@@ -9,6 +9,9 @@ public enum NormalizedResourceWriter {
     public static let originalValueExtension = TACECodeSystems.base + "/StructureDefinition/original-value"
     public static let conversionExtension = TACECodeSystems.base + "/StructureDefinition/unit-conversion"
     public static let sourceExtension = TACECodeSystems.base + "/StructureDefinition/source-location"
+    /// The local time of day of a source time that had no UTC offset (`2025-03-10T07:45:00`): the
+    /// FHIR element then holds only the date, since FHIR requires a zone and none may be invented.
+    public static let localTimeExtension = TACECodeSystems.base + "/StructureDefinition/source-local-time"
 
     public static func resourceType(of o: TypedObservation) -> String {
         switch o.concept.kind {
@@ -59,7 +62,8 @@ public enum NormalizedResourceWriter {
         switch type {
         case "Procedure":
             json.key(.status); json.string("completed")
-            json.key(.code); FHIRValues.codeableConcept(&json, system: TACECodeSystems.procedures, code: "tace", display: o.concept.displayName)
+            json.key(.code); FHIRValues.codeableConcept(&json, system: TACECodeSystems.procedures, code: o.concept.procedureCode ?? "tace",
+                                                         display: o.concept.displayName)
             json.key(.subject); FHIRValues.subject(&json, o.patient)
             if let t = o.effective { json.key(.performedDateTime); json.string(t.fhirDateTime) }
         case "Condition":
@@ -110,7 +114,16 @@ public enum NormalizedResourceWriter {
         if let valueText = o.original.valueText {
             json.beginObject()
             json.key(.url); json.string(originalValueExtension)
-            json.key(.valueString); json.string(o.original.unit.map { valueText + " " + $0 } ?? valueText)
+            // The comparator is the source's too (conversions are positive factors): `>60500 IU/mL`.
+            var text = valueText
+            if case .quantity(let m) = o.value, m.comparator != .equal { text = m.comparator.rawValue + text }
+            json.key(.valueString); json.string(o.original.unit.map { text + " " + $0 } ?? text)
+            json.endObject()
+        }
+        if let t = o.effective, t.lacksOffsetForFHIR {
+            json.beginObject()
+            json.key(.url); json.string(localTimeExtension)
+            json.key(.valueString); json.string(t.localText)
             json.endObject()
         }
         if let c = o.conversion {

@@ -23,11 +23,20 @@ public struct HL7v2ReadError: Error, Sendable, CustomStringConvertible {
 public struct HL7v2Reader: Sendable {
     public var mappings: MappingTables
     public var invalidPolicy: InvalidResourcePolicy
+    /// The provenance format of what is read: `.hl7v2ER7`, or `.hl7v2XML` for messages that came
+    /// from the XML encoding (TACEHL7v2XML builds the same message model from it).
+    public var sourceFormat: SourceFormat
 
-    public init(mappings: MappingTables, invalidPolicy: InvalidResourcePolicy = .fail) {
+    public init(mappings: MappingTables, invalidPolicy: InvalidResourcePolicy = .fail, sourceFormat: SourceFormat = .hl7v2ER7) {
         self.mappings = mappings
         self.invalidPolicy = invalidPolicy
+        self.sourceFormat = sourceFormat
     }
+
+    /// Where segment `segment` (0-based, MSH is 0) of message `message` (1-based) is in a source
+    /// that is not ER7, such as ` (line 12: /v2:ORU_R01/v2:OBX[1])` for HL7 v2 XML. The text is
+    /// appended to every location the reader reports for that segment; nil appends nothing.
+    public typealias SegmentLocator = (_ message: Int, _ segment: Int) -> String?
 
     /// Message codes (MSH-9.1) of orders and order responses: their OBX are order details.
     static let orderMessageCodes: Set<String> = [
@@ -36,14 +45,16 @@ public struct HL7v2Reader: Sendable {
     ]
 
     /// Reads every message of an interchange.
-    public func read(_ interchange: HL7Interchange, file: String, into output: inout FHIRReadOutput) throws(HL7v2ReadError) {
+    public func read(_ interchange: HL7Interchange, file: String, locate: SegmentLocator? = nil,
+                     into output: inout FHIRReadOutput) throws(HL7v2ReadError) {
         for message in interchange.messages {
-            try read(message, file: file, into: &output)
+            try read(message, file: file, locate: locate, into: &output)
         }
     }
 
     /// Reads one message.
-    public func read(_ message: HL7Message, file: String, into out: inout FHIRReadOutput) throws(HL7v2ReadError) {
+    public func read(_ message: HL7Message, file: String, locate: SegmentLocator? = nil,
+                     into out: inout FHIRReadOutput) throws(HL7v2ReadError) {
         let type = message.messageType
         let typeText = (type.code ?? "?") + "^" + (type.triggerEvent ?? "?")
         // Counted by type in the report: a misaligned MSH must not put arbitrary text there.
@@ -55,7 +66,7 @@ public struct HL7v2Reader: Sendable {
         let locationPrefix = prefix + " OBX[", recordKeyPrefix = key + "#OBX-"
 
         var identity: PatientIdentity? = nil
-        var obr: (segment: HL7Segment, index: Int, occurrence: Int, results: Int)? = nil
+        var obr: (segment: HL7Segment, index: Int, occurrence: Int, results: Int, suffix: String)? = nil
         // Counted here and added to the report once per message.
         var obrCount = 0, obxCount = 0
         defer {
@@ -65,7 +76,7 @@ public struct HL7v2Reader: Sendable {
 
         func closeOBR(_ out: inout FHIRReadOutput) {
             guard let group = obr else { return }
-            let location = prefix + " OBR[\(group.occurrence)]"
+            let location = prefix + " OBR[\(group.occurrence)]" + group.suffix
             let status = group.segment[25].component(1).string
             if isOrder {
                 skip(&out, file, location, "OBR", .orderNotResult, "OBR of an order message (\(echoable(type.description)))")
@@ -81,7 +92,7 @@ public struct HL7v2Reader: Sendable {
         try message.withView { (view) throws(HL7v2ReadError) in
             var systems = CodingSystemCache()
             var context = ResultContext(file: file, locationPrefix: locationPrefix, recordKeyPrefix: recordKeyPrefix, occurrence: 0,
-                                        identity: nil, obr: nil, notes: [], wantsDetails: true)
+                                        identity: nil, obr: nil, notes: [], wantsDetails: true, locationSuffix: "")
             var index = 0
             while index < view.segmentCount {
                 let segment = index
@@ -95,7 +106,7 @@ public struct HL7v2Reader: Sendable {
                 case .obr:
                     closeOBR(&out)
                     obrCount += 1
-                    obr = (message.segments[segment], segment, obrCount, 0)
+                    obr = (message.segments[segment], segment, obrCount, 0, locate?(message.index, segment) ?? "")
                 case .obx:
                     obxCount += 1
                     obr?.results += 1
@@ -111,6 +122,7 @@ public struct HL7v2Reader: Sendable {
                     context.obr = obr?.index
                     context.notes = notes
                     context.wantsDetails = out.report.listsItems
+                    context.locationSuffix = locate?(message.index, segment) ?? ""
                     if isOrder {
                         out.report.skip(.orderNotResult, SkippedItem(
                             file: file, location: context.location, resourceType: "OBX", kind: .orderNotResult,
@@ -123,7 +135,7 @@ public struct HL7v2Reader: Sendable {
                             out.report.observationsProduced += 1
                         }
                     } catch {
-                        let where_ = context.location + "-" + String(error.field)
+                        let where_ = context.numbered(context.locationPrefix, obxCount, "]-") + String(error.field) + context.locationSuffix
                         if invalidPolicy == .fail {
                             throw HL7v2ReadError(file: file, location: where_, reason: error.reason)
                         }

@@ -25,9 +25,13 @@ struct ResultContext {
     /// Whether the report still lists skipped items; when not, they are only counted and no
     /// detail text is made for them.
     var wantsDetails: Bool
+    /// Appended to the location: where the OBX is in a source that is not ER7 (see `SegmentLocator`).
+    var locationSuffix: String
 
     /// `message 3 OBX[2]`.
-    var location: String { numbered(locationPrefix, occurrence, "]") }
+    var location: String {
+        locationSuffix.isEmpty ? numbered(locationPrefix, occurrence, "]") : numbered(locationPrefix, occurrence, "]") + locationSuffix
+    }
     /// `MSH-3|MSH-4|MSH-10#OBX-2`.
     var recordKey: String { numbered(recordKeyPrefix, occurrence, "") }
 
@@ -142,7 +146,7 @@ extension HL7v2Reader {
             }
         }
 
-        let source = SourceProvenance(file: context.file, format: .hl7v2ER7, resourceReference: nil,
+        let source = SourceProvenance(file: context.file, format: sourceFormat, resourceReference: nil,
                                       location: context.location, recordKey: context.recordKey)
         return .success(TypedObservation(patient: patient, concept: concept, value: value, effective: effective, status: status,
                                          original: original, conversion: conversion, source: source, notes: context.notes))

@@ -21,6 +21,24 @@ public struct CodeMapping: Sendable, Equatable {
     public var line: Int
 }
 
+/// A site row that replaces a default row with a different meaning: a code mapped to another
+/// concept, or a coded answer mapped to another value. Listed by `tacebridge mappings` and noted
+/// on stderr by `score` and `convert`, so a site never changes a default mapping unawares.
+public struct SiteOverride: Sendable, Equatable, CustomStringConvertible {
+    /// `system|code`, or `concept system|code` for a coded answer.
+    public var key: String
+    public var defaultMeaning: String
+    public var siteMeaning: String
+    public var defaultFile: String
+    public var defaultLine: Int
+    public var siteFile: String
+    public var siteLine: Int
+
+    public var description: String {
+        "\(siteFile):\(siteLine): \(key) → \(siteMeaning) overrides \(defaultFile):\(defaultLine) (→ \(defaultMeaning))"
+    }
+}
+
 /// The declarative mapping tables (`mappings/*.csv`), parsed, validated and indexed.
 ///
 /// Every lookup is a single dictionary probe: readers call these once per observation.
@@ -71,6 +89,13 @@ public struct MappingTables: Sendable {
     var hl7v2CodingSystems: [String: String] = [:] { didSet { cachedIndex = nil } }
     /// `assigning-authorities.csv`: HD namespace id or universal id -> identifier system URI.
     var assigningAuthorities: [String: String] = [:]
+    /// `xml-formats.csv`: site-described XML formats, sorted by name (see XMLFormatTables.swift).
+    public internal(set) var xmlFormats: [XMLFormatDescription] = []
+
+    /// Site rows that changed the meaning of a default row, in file order (see `SiteOverride`).
+    public internal(set) var siteOverrides: [SiteOverride] = []
+    /// `code-system-oids.csv`: code-system OID -> URI (CDA `codeSystem`).
+    var codeSystemOIDs: [String: String] = [:]
 
     /// The byte-keyed index of the tables above (`ByteLookups.swift`), built once the tables are
     /// complete; nil after any change to them (lookups then build a temporary one: correct, slow).
@@ -112,6 +137,8 @@ public struct MappingTables: Sendable {
                               rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv", indexed: false)
         try tables.loadHL7v2(codingSystems: text("hl7v2-coding-systems.csv"), codingSystemsFile: defaultFolder + "hl7v2-coding-systems.csv",
                              authorities: text("assigning-authorities.csv"), authoritiesFile: defaultFolder + "assigning-authorities.csv")
+        try tables.loadXMLFormats(text("xml-formats.csv"), file: defaultFolder + "xml-formats.csv")
+        try tables.loadCodeSystemOIDs(text("code-system-oids.csv"), file: defaultFolder + "code-system-oids.csv")
         tables.reindex()
         return tables
     }
@@ -143,12 +170,25 @@ public struct MappingTables: Sendable {
         var merged = self
         if let codes {
             let site = try parseCodes(HeaderedTable(text: codes, file: codesFile, required: ["system", "code", "concept"]))
+            for (key, row) in site {
+                guard let old = self.codes[key], old.concept != row.concept else { continue }
+                merged.siteOverrides.append(SiteOverride(
+                    key: key.system + "|" + key.code, defaultMeaning: old.concept.rawValue, siteMeaning: row.concept.rawValue,
+                    defaultFile: old.file, defaultLine: old.line, siteFile: row.file, siteLine: row.line))
+            }
             merged.codes.merge(site) { _, siteRow in siteRow }
         }
         if let values {
             let site = try parseValues(HeaderedTable(text: values, file: valuesFile, required: ["concept", "system", "code", "value"]))
+            for (key, row) in site {
+                guard let old = self.values[key], old.value != row.value else { continue }
+                merged.siteOverrides.append(SiteOverride(
+                    key: key.concept.rawValue + " " + key.system + "|" + key.code, defaultMeaning: old.value, siteMeaning: row.value,
+                    defaultFile: old.file, defaultLine: old.line, siteFile: row.file, siteLine: row.line))
+            }
             merged.values.merge(site) { _, siteRow in siteRow }
         }
+        merged.siteOverrides.sort { ($0.siteFile, $0.siteLine) < ($1.siteFile, $1.siteLine) }
         merged.reindex()
         return merged
     }
@@ -245,7 +285,8 @@ public struct MappingTables: Sendable {
             return v == parameterDefaults[name] ? "\(name)=\(v)" : "\(name)=\(v) (default \(parameterDefaults[name]!))"
         }
         return "\(codes.count) source codes for \(concepts) concepts, \(values.count) coded values, "
-            + "\(conversions) unit conversions, \(spellings.count) unit spellings, \(rejections.count) rejected codes; "
+            + "\(conversions) unit conversions, \(spellings.count) unit spellings, \(rejections.count) rejected codes, "
+            + "\(xmlFormats.count) XML formats (\(xmlFormats.map(\.name).joined(separator: ", "))); "
             + "parameters: \(params.isEmpty ? "none" : params.joined(separator: ", "))"
     }
 

@@ -34,9 +34,27 @@ public struct ClinicalTime: Sendable, Hashable, Comparable, CustomStringConverti
         ClinicalTime(epochSeconds: epochSeconds + days * 86_400, utcOffsetSeconds: utcOffsetSeconds, precision: precision)
     }
 
-    /// ISO 8601 / FHIR `dateTime` text in the original offset and precision.
-    public var fhirDateTime: String { ClinicalTimeFormat.format(self) }
-    public var description: String { fhirDateTime }
+    /// FHIR `dateTime` text in the original offset and precision. FHIR requires a zone on every
+    /// time of day, and a source without an offset (HL7 v2 `20250310074500`) does not say which
+    /// zone it meant: such a time is written as its local **date only** rather than with an
+    /// invented `Z` (the full local time is in `localText`, which writers carry in an extension).
+    public var fhirDateTime: String {
+        if utcOffsetSeconds == nil && precision > .day {
+            var date = self
+            date.precision = .day
+            return ClinicalTimeFormat.format(date)
+        }
+        return ClinicalTimeFormat.format(self)
+    }
+
+    /// True when `fhirDateTime` had to drop a time of day because the source gave no UTC offset.
+    public var lacksOffsetForFHIR: Bool { utcOffsetSeconds == nil && precision > .day }
+
+    /// The time as the source wrote it, for texts: the offset when one was given, no zone
+    /// designator at all when none was (`2025-03-10T07:45:00`), never an invented `Z`.
+    public var localText: String { ClinicalTimeFormat.format(self, zoneless: utcOffsetSeconds == nil) }
+
+    public var description: String { localText }
 
     /// Parses FHIR `date`, `dateTime` and `instant` text (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
     /// `YYYY-MM-DDThh:mm:ss[.f+](Z|(+|-)hh:mm)`). A time must carry seconds and a zone, as FHIR
@@ -157,7 +175,9 @@ public enum ClinicalTimeFormat {
                             utcOffsetSeconds: offset, precision: precision)
     }
 
-    public static func format(_ t: ClinicalTime) -> String {
+    /// ISO 8601 text in the time's offset and precision; `zoneless` leaves out the zone designator
+    /// (for a time whose source gave none).
+    public static func format(_ t: ClinicalTime, zoneless: Bool = false) -> String {
         let offset = t.utcOffsetSeconds ?? 0
         let local = t.epochSeconds + Double(offset)
         var days = Int((local / 86_400).rounded(.down))
@@ -188,7 +208,8 @@ public enum ClinicalTimeFormat {
                 ch(0x54); put(whole / 3600, 2); ch(0x3A); put((whole / 60) % 60, 2); ch(0x3A); put(whole % 60, 2)
                 if millis > 0 { ch(0x2E); put(millis, 3) }
                 let o = t.utcOffsetSeconds ?? 0
-                if o == 0 { ch(0x5A) } else {
+                if zoneless {
+                } else if o == 0 { ch(0x5A) } else {
                     let a = abs(o)
                     ch(o < 0 ? 0x2D : 0x2B); put(a / 3600, 2); ch(0x3A); put((a / 60) % 60, 2)
                 }

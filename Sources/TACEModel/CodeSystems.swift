@@ -15,6 +15,10 @@ public enum TACECodeSystems {
     public static let scores = base + "/CodeSystem/hcc-scores"
     /// Predicted outcomes (`tace-refractoriness`).
     public static let outcomes = base + "/CodeSystem/hcc-outcomes"
+    /// Refractoriness definitions (`jsh-lcsgj-2014`, `jsh-2021`, `iasl`, `taiwan`, `europe`, `zhang-2022`).
+    public static let refractorinessDefinitions = base + "/CodeSystem/tace-refractoriness-definitions"
+    /// Clauses of the refractoriness definitions (`C1a-insufficient-response`, …).
+    public static let refractorinessCriteria = base + "/CodeSystem/tace-refractoriness-criteria"
     /// Canonical values of coded concepts: `{base}/CodeSystem/<concept-id>` (e.g. vascularization-pattern → type-3).
     public static func values(of concept: Concept) -> String { base + "/CodeSystem/" + concept.rawValue }
     /// Codes of TACEBridge concepts themselves, used when no standard code exists for an output observation.
@@ -23,6 +27,9 @@ public enum TACECodeSystems {
     /// Identifier systems for resources TACEBridge writes (deterministic values make re-runs idempotent).
     public static let scoreObservationIdentifier = base + "/sid/ptace-score"
     public static let riskAssessmentIdentifier = base + "/sid/ptace-risk"
+    /// Refractoriness verdicts and ART/ABCR results (RiskAssessments, Observations).
+    public static let refractorinessIdentifier = base + "/sid/tace-refractoriness"
+    public static let reTreatmentIdentifier = base + "/sid/tace-retreatment-score"
     public static let derivedObservationIdentifier = base + "/sid/derived-observation"
     public static let normalizedObservationIdentifier = base + "/sid/observation"
     public static let deviceIdentifier = base + "/sid/device"

@@ -27,12 +27,29 @@ public enum Concept: String, Sendable, Hashable, CaseIterable, Comparable {
     case portalVeinInvasion = "portal-vein-invasion"
     case extrahepaticSpread = "extrahepatic-spread"
     case newIntrahepaticLesions = "new-intrahepatic-lesions"
+    case mrecistTargetResponse = "mrecist-target-response"
+    case hepaticVeinInvasion = "hepatic-vein-invasion"
     // Clinical
     case ascites = "ascites"
     case encephalopathy = "encephalopathy"
     case bclcStage = "bclc-stage"
     case ecog = "ecog"
+    case treatmentIntent = "treatment-intent"
+    case untreatableProgression = "untreatable-progression"
+    // Attributes of a TACE session (recorded on the session's day; see docs/refractoriness.md)
+    case taceSelectivity = "tace-selectivity"
+    case taceAdequacy = "tace-adequacy"
+    case taceAgentChanged = "tace-agent-changed"
+    case taceFeedingArteryReanalysed = "tace-feeding-artery-reanalysed"
+    // Procedures: the TACE session, and other treatments that interrupt a TACE chain
     case tace = "tace-procedure"
+    case resection = "resection"
+    case ablation = "ablation"
+    case liverTransplant = "liver-transplant"
+    case systemicTherapy = "systemic-therapy"
+    case haic = "haic"
+    case radioembolization = "radioembolization"
+    case radiotherapy = "radiotherapy"
     case hccDiagnosis = "hcc-diagnosis"
 
     public enum Kind: String, Sendable { case laboratory, imaging, clinical, procedure, condition }
@@ -53,11 +70,13 @@ public enum Concept: String, Sendable, Hashable, CaseIterable, Comparable {
              .prothrombinTimeProlongation, .platelets, .neutrophils, .lymphocytes, .crp, .dcp, .afpL3:
             return .laboratory
         case .vascularizationPattern, .largestTumorDiameter, .tumorCount, .mrecistResponse,
-             .viableTumorPercent, .portalVeinInvasion, .extrahepaticSpread, .newIntrahepaticLesions:
+             .viableTumorPercent, .portalVeinInvasion, .extrahepaticSpread, .newIntrahepaticLesions,
+             .mrecistTargetResponse, .hepaticVeinInvasion:
             return .imaging
-        case .ascites, .encephalopathy, .bclcStage, .ecog:
+        case .ascites, .encephalopathy, .bclcStage, .ecog, .treatmentIntent, .untreatableProgression,
+             .taceSelectivity, .taceAdequacy, .taceAgentChanged, .taceFeedingArteryReanalysed:
             return .clinical
-        case .tace:
+        case .tace, .resection, .ablation, .liverTransplant, .systemicTherapy, .haic, .radioembolization, .radiotherapy:
             return .procedure
         case .hccDiagnosis:
             return .condition
@@ -80,14 +99,22 @@ public enum Concept: String, Sendable, Hashable, CaseIterable, Comparable {
         case .largestTumorDiameter: return .quantity(unit: .cm)
         case .tumorCount, .newIntrahepaticLesions: return .quantity(unit: .count)
         case .vascularizationPattern: return .coded(allowed: ["type-1", "type-2", "type-3", "type-4"])
-        case .mrecistResponse: return .coded(allowed: ["CR", "PR", "SD", "PD"])
+        case .mrecistResponse, .mrecistTargetResponse: return .coded(allowed: ["CR", "PR", "SD", "PD"])
         case .portalVeinInvasion: return .coded(allowed: ["Vp0", "Vp1", "Vp2", "Vp3", "Vp4"])
+        case .hepaticVeinInvasion: return .coded(allowed: ["Vv0", "Vv1", "Vv2", "Vv3"])
         case .extrahepaticSpread: return .coded(allowed: ["present", "absent"])
         case .ascites: return .coded(allowed: ["absent", "slight", "moderate"])
         case .encephalopathy: return .coded(allowed: ["none", "grade-1-2", "grade-3-4"])
         case .bclcStage: return .coded(allowed: ["0", "A", "B", "C", "D"])
         case .ecog: return .coded(allowed: ["0", "1", "2", "3", "4"])
-        case .tace, .hccDiagnosis: return .event
+        case .treatmentIntent: return .coded(allowed: ["curative", "bridging", "downstaging", "palliative"])
+        case .untreatableProgression: return .coded(allowed: ["present", "absent"])
+        case .taceSelectivity: return .coded(allowed: ["superselective", "selective", "non-selective"])
+        case .taceAdequacy: return .coded(allowed: ["adequate", "inadequate"])
+        case .taceAgentChanged, .taceFeedingArteryReanalysed: return .coded(allowed: ["yes", "no"])
+        case .tace, .resection, .ablation, .liverTransplant, .systemicTherapy, .haic, .radioembolization, .radiotherapy,
+             .hccDiagnosis:
+            return .event
         }
     }
 
@@ -123,13 +150,35 @@ public enum Concept: String, Sendable, Hashable, CaseIterable, Comparable {
         case .portalVeinInvasion: return "Portal vein invasion grade"
         case .extrahepaticSpread: return "Extrahepatic spread"
         case .newIntrahepaticLesions: return "New intrahepatic lesions"
+        case .mrecistTargetResponse: return "mRECIST target-lesion response"
+        case .hepaticVeinInvasion: return "Hepatic vein invasion grade"
         case .ascites: return "Ascites"
         case .encephalopathy: return "Hepatic encephalopathy"
         case .bclcStage: return "BCLC stage"
         case .ecog: return "ECOG performance status"
+        case .treatmentIntent: return "Treatment intent"
+        case .untreatableProgression: return "Untreatable progression (clinician-asserted)"
+        case .taceSelectivity: return "TACE selectivity"
+        case .taceAdequacy: return "TACE adequately performed"
+        case .taceAgentChanged: return "TACE chemotherapeutic agent changed"
+        case .taceFeedingArteryReanalysed: return "TACE feeding artery reanalysed"
         case .tace: return "Transarterial chemoembolization"
+        case .resection: return "Liver resection"
+        case .ablation: return "Local ablation"
+        case .liverTransplant: return "Liver transplantation"
+        case .systemicTherapy: return "Systemic therapy"
+        case .haic: return "Hepatic arterial infusion chemotherapy"
+        case .radioembolization: return "Transarterial radioembolization"
+        case .radiotherapy: return "External radiotherapy"
         case .hccDiagnosis: return "Hepatocellular carcinoma"
         }
+    }
+
+    /// The code of a procedure concept in `TACECodeSystems.procedures` (`tace` for a TACE session,
+    /// the concept id for the other treatments); `nil` for concepts that are not procedures.
+    public var procedureCode: String? {
+        guard kind == .procedure else { return nil }
+        return self == .tace ? "tace" : rawValue
     }
 
     public static func < (lhs: Concept, rhs: Concept) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -22,9 +22,9 @@ public enum SelectionGap: Sendable, Equatable {
         case .onlyUnusableStatus(let s):
             return "only results with status " + s.map(\.rawValue).joined(separator: ", ") + " (final, amended or corrected required)"
         case .stale(let latest, let days):
-            return "latest usable result \(latest.fhirDateTime) is outside the \(NumberText.exact(days))-day lookback"
+            return "latest usable result \(latest.localText) is outside the \(NumberText.exact(days))-day lookback"
         case .onlyAfterIndex(let earliest):
-            return "only results after the index date (earliest \(earliest.fhirDateTime))"
+            return "only results after the index date (earliest \(earliest.localText))"
         case .noEffectiveTime: return "usable results carry no effective time"
         case .notUsable(let why): return why
         }

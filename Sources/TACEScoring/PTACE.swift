@@ -139,13 +139,20 @@ public enum PTACE {
         guard let o = sel.observation, let code = o.value.code, let p = PTACEPoints.vascularization(code) else {
             return unavailable(.vascularization, [(.vascularizationPattern, sel.gap ?? .notUsable("vascularization pattern is not type-1 to type-4"))])
         }
-        return .scored(points: p, evidence: [o], detail: "vascularization " + code.replacingDash())
+        return .scored(points: p, evidence: [o], detail: "vascularization " + code.replacingDash() + dated(o))
     }
 
     static func measurementText(_ m: Measurement) -> String {
         // INR is dimensionless and already named by the label ("INR 1.8"), so no unit is appended.
         let unit = m.unit == .inr ? "" : m.unit.displayText
         return m.comparator.rawValue + NumberText.decimal(m.value) + (unit.isEmpty ? "" : " " + unit)
+    }
+
+    /// ` on 2025-03-01`: the date of the result as the source wrote it (its own UTC offset), so a reader of
+    /// the rationale sees how old each input was without opening the basis.
+    static func dated(_ o: TypedObservation) -> String {
+        guard let t = o.effective else { return "" }
+        return " on " + String(t.localText.prefix(10))
     }
 
     static func pointsList(_ p: [Double]) -> String {
@@ -161,7 +168,7 @@ public enum PTACE {
             return unavailable(factor, [(concept, sel.gap ?? .noObservation)])
         }
         let reach = scale.reachable(m.interval)
-        let text = label + " " + measurementText(m)
+        let text = label + " " + measurementText(m) + dated(o)
         if reach.count == 1 { return .scored(points: reach[0], evidence: [o], detail: text) }
         return .unavailable(reachable: reach, gaps: [(concept, .notUsable("\(text) is censored: the true value could score \(pointsList(reach)) points"))],
                             evidence: [o])
@@ -202,7 +209,7 @@ public enum PTACE {
         if am.comparator == .equal, !plausibleAlbuminGPerL.contains(am.value) {
             warnings.append("albumin \(measurementText(am)) is outside the plausible \(NumberText.decimal(plausibleAlbuminGPerL.lowerBound))-\(NumberText.decimal(plausibleAlbuminGPerL.upperBound)) g/L")
         }
-        let inputs = "from bilirubin \(measurementText(bm)) and albumin \(measurementText(am))"
+        let inputs = "from bilirubin \(measurementText(bm))\(dated(bo)) and albumin \(measurementText(am))\(dated(ao))"
         if bm.comparator == .equal, am.comparator == .equal {
             guard let r = ALBI.score(bilirubinUmolPerL: bm.value, albuminGPerL: am.value, configuration: config) else {
                 return (unavailable(.albi, [(.bilirubinTotal, .notUsable("bilirubin \(measurementText(bm)): ALBI needs bilirubin > 0"))],
@@ -256,7 +263,7 @@ public enum PTACE {
     // MARK: rationale
 
     static func indexText(_ index: IndexDate) -> String {
-        "Index date \(index.time.fhirDateTime) (\(index.source.phrase))"
+        "Index date \(index.time.localText) (\(index.source.phrase))"
     }
 
     static func rationale(_ a: PTACEAssessment) -> String {

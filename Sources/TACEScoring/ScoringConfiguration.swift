@@ -58,6 +58,13 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     /// What would have been accepted.
     public var accepted: String
 
+    public init(reason: Reason, name: String, value: String?, accepted: String) {
+        self.reason = reason
+        self.name = name
+        self.value = value
+        self.accepted = accepted
+    }
+
     public var description: String {
         switch reason {
         case .unknownName:

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// `tacebridge-bench [--patients N[,N...]|none] [--labs-per-patient K] [--binary PATH] [--keep DIR]
-///  [--hl7-mb MB] [--hl7-runs N] [--python PATH]`
+///  [--cda-patients N] [--cda-draws K] [--corpus DIR] [--hl7-mb MB] [--hl7-runs N] [--python PATH]`
 ///
 /// Generates FHIR NDJSON cohorts of N patients, runs `tacebridge convert` and `tacebridge score` on each
 /// as a child process (release build expected), and prints MB/s, resources/s, wall time and peak RSS
@@ -16,6 +16,7 @@ struct BenchMain {
         var labsPerPatient = 4
         var binary = ".build/release/tacebridge"
         var keep: String? = nil
+        var cdaPatients = 1_000, cdaDraws = 4, corpus = "../shared/corpus"
         var hl7 = HL7Bench.Options()
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let a = args.next() {
@@ -24,11 +25,14 @@ struct BenchMain {
             case "--labs-per-patient": labsPerPatient = Int(args.next() ?? "") ?? labsPerPatient
             case "--binary": binary = args.next() ?? binary
             case "--keep": keep = args.next()
+            case "--cda-patients": cdaPatients = Int(args.next() ?? "") ?? cdaPatients
+            case "--cda-draws": cdaDraws = Int(args.next() ?? "") ?? cdaDraws
+            case "--corpus": corpus = args.next() ?? corpus
             case "--hl7-mb": hl7.megabytes = Int(args.next() ?? "") ?? hl7.megabytes
             case "--python": hl7.python = args.next()
             case "--hl7-runs": hl7.runs = max(1, Int(args.next() ?? "") ?? hl7.runs)
             case "-h", "--help":
-                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR] [--hl7-mb 64 (0: none)] [--hl7-runs 5] [--python PATH]")
+                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR] [--cda-patients 1000 (0: none)] [--cda-draws 4] [--corpus ../shared/corpus] [--hl7-mb 64 (0: none)] [--hl7-runs 5] [--python PATH]")
                 return
             default:
                 complain("tacebridge-bench: unknown argument \(a)")
@@ -62,6 +66,10 @@ struct BenchMain {
                       + pad(f1(mb / seconds), 8) + pad("\(Int(Double(resources) / seconds))", 13) + f1(Double(rssKB) / 1024))
             }
             if keep == nil { unlink(path) }
+        }
+        if cdaPatients > 0 {
+            CDABench.run(binary: binary, dir: dir, patients: cdaPatients, draws: cdaDraws, keep: keep != nil)
+            CDABench.runCorpus(dir: corpus, repeats: 50)
         }
         hl7.keepCorpus = keep != nil
         if hl7.megabytes > 0 { HL7Bench.run(hl7, directory: dir) }

@@ -5,11 +5,11 @@ import TACEFHIRWriter
 import TACEModel
 
 struct InputOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Input files: FHIR R4 JSON (a resource or a Bundle of any type), NDJSON, or HL7 v2 ER7 messages. '-' reads standard input.",
+    @Argument(help: ArgumentHelp("Input files: FHIR R4 JSON (a resource or a Bundle of any type), NDJSON, HL7 v2 ER7 messages, or CDA R2 / C-CDA XML. '-' reads standard input.",
                                  valueName: "file"))
     var files: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv and/or assigning-authorities.csv, merged over the default tables (see docs/mappings.md).",
+    @Option(name: .long, help: ArgumentHelp("A folder with a site's codes.csv, values.csv, hl7v2-coding-systems.csv, assigning-authorities.csv, code-system-oids.csv and/or xml-formats.csv, merged over the default tables (see docs/mappings.md).",
                                             valueName: "dir"))
     var mappings: String?
 
@@ -78,6 +78,30 @@ func buildOptions(_ input: InputOptions, _ config: ConfigurationOptions) throws(
     options.progress = input.progress
     options.traceSource = input.traceSource
     options.verbose = input.verbose
+    options.refractoriness.configuration = setup.refractoriness
     setup.mappings = options.mappings
+    let overrides = setup.mappings.siteOverrides.count
+    if overrides > 0 && !input.quiet {
+        printError("tacebridge: note: \(overrides) row\(overrides == 1 ? "" : "s") of --mappings \(input.mappings ?? "") change\(overrides == 1 ? "s" : "") the meaning of a default mapping (listed by: tacebridge mappings --mappings \(input.mappings ?? ""))")
+    }
     return options
+}
+
+/// `--definitions` and the other refractoriness switches shared by `score` and `timeline`.
+struct RefractorinessArguments: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Refractoriness definitions to evaluate, comma-separated: jsh-lcsgj-2014, jsh-2021, iasl, taiwan, europe, zhang-2022, or 'all' (default, JSH-LCSGJ 2014 first) or 'none'.",
+                                            valueName: "ids"))
+    var definitions: String = "all"
+
+    @Flag(name: .long, help: "Do not compute ART and ABCR.")
+    var noRetreatmentScores = false
+
+    func validate() throws {
+        if case .failure(let e) = RefractorinessOptions.parseDefinitions(definitions) { throw ValidationError(e.message) }
+    }
+
+    func apply(to options: inout RunOptions) {
+        if case .success(let d) = RefractorinessOptions.parseDefinitions(definitions) { options.refractoriness.definitions = d }
+        options.refractoriness.reTreatmentScores = !noRetreatmentScores
+    }
 }

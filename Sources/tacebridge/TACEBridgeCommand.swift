@@ -14,6 +14,7 @@ struct TACEBridgeCommand: ParsableCommand {
           tacebridge score samples/fhir/*.json                     p-TACE for every patient, Bundle on stdout
           tacebridge score --as-of 2025-01-10 patient.json         score as of a given date
           tacebridge score --bundle transaction -o tx.json in.json ready to POST to a FHIR server
+          tacebridge timeline patient.json                         sessions, responses, markers, verdicts
           tacebridge convert export.ndjson -o normalized.json      normalized observations (FHIR converter)
           tacebridge mappings --mappings site/                     check a site's mapping tables
 
@@ -22,6 +23,6 @@ struct TACEBridgeCommand: ParsableCommand {
         Diagnostics go to standard error and never contain patient values or identifiers.
         """,
         version: "0.1.0",
-        subcommands: [Score.self, Convert.self, Mappings.self, Parameters.self]
+        subcommands: [Score.self, Timeline.self, Convert.self, Mappings.self, Parameters.self]
     )
 }

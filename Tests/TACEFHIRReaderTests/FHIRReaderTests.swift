@@ -239,6 +239,28 @@ struct BundleTests {
         #expect(out.observations.first?.effective == ClinicalTime(fhir: "2025-01-10T09:30:00+08:00"))
     }
 
+    @Test("other treatments are procedures too (they interrupt TACE chains)",
+          arguments: [("ablation", Concept.ablation), ("resection", .resection), ("systemic-therapy", .systemicTherapy)])
+    func otherTreatmentProcedure(code: String, concept: Concept) throws {
+        let json = """
+        {"resourceType":"Procedure","id":"x1","status":"completed","code":{"coding":[{"system":"https://tacebridge.org/fhir/CodeSystem/hcc-procedures","code":"\(code)"}]},
+         "subject":{"reference":"Patient/p1"},"performedDateTime":"2025-02-24"}
+        """
+        let out = try read(json)
+        #expect(out.observations.first?.concept == concept)
+        #expect(out.observations.first?.value == .event)
+    }
+
+    @Test func aProcedureCodedAsAnObservationConceptIsNotRead() throws {
+        let json = """
+        {"resourceType":"Procedure","id":"x1","status":"completed","code":{"coding":[{"system":"http://loinc.org","code":"1834-1"}]},
+         "subject":{"reference":"Patient/p1"},"performedDateTime":"2025-02-24"}
+        """
+        let out = try read(json)
+        #expect(out.observations.isEmpty)
+        #expect(out.report.skippedByKind[.unsupportedValueType] == 1)
+    }
+
     @Test func plannedTACEIsNotASession() throws {
         let json = """
         {"resourceType":"Procedure","id":"t1","status":"preparation","code":{"coding":[{"system":"https://tacebridge.org/fhir/CodeSystem/hcc-procedures","code":"tace"}]},

@@ -32,9 +32,14 @@ struct DocsTests {
     func workedExample() throws {
         let text = try Self.read("docs/mappings.md")
         let blocks = text.components(separatedBy: "```csv\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 2)
-        let t = try MappingTables.defaults().merging(codes: blocks[0], codesFile: "site/codes.csv",
-                                                     values: blocks[1], valuesFile: "site/values.csv")
+        // The worked example's two tables, found by their header (other examples have other headers).
+        func table(_ header: String) throws -> String {
+            let found = blocks.filter { $0.split(separator: "\n").first { !$0.hasPrefix("#") }?.hasPrefix(header) == true }
+            try #require(found.count == 1, "one csv block with header \(header)")
+            return found[0]
+        }
+        let t = try MappingTables.defaults().merging(codes: table("system,code,concept"), codesFile: "site/codes.csv",
+                                                     values: table("concept,system,code,value"), valuesFile: "site/values.csv")
         #expect(t.concept(system: "L", code: "AFP01") == .afp)
         let unit = try #require(t.defaultUnit(system: "L", code: "AFP01"))
         #expect(t.convert(25, from: unit, for: .afp)?.conversion?.to == .ngPerML)

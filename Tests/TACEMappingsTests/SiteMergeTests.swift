@@ -36,6 +36,36 @@ struct SiteMergeTests {
         #expect(defaults.concept(system: "L", code: "AFP01") == nil)
     }
 
+    @Test("a site row giving a default code another concept is recorded as an override; same concept is not")
+    func conceptChangesAreRecorded() throws {
+        let codes = """
+            system,code,concept
+            http://loinc.org,1834-1,afp
+            http://loinc.org,1751-7,ggt
+            L,NEW,ggt
+            """
+        let t = try defaults.merging(codes: codes, codesFile: "site/codes.csv", values: nil, valuesFile: "site/values.csv")
+        #expect(t.concept(system: "http://loinc.org", code: "1751-7") == .ggt)  // the site wins …
+        #expect(t.siteOverrides.count == 1)                                          // … and it is said
+        let o = try #require(t.siteOverrides.first)
+        #expect(o.key == "http://loinc.org|1751-7" && o.defaultMeaning == "albumin" && o.siteMeaning == "ggt")
+        #expect(o.siteFile == "site/codes.csv" && o.siteLine == 3 && o.defaultFile == "mappings/codes.csv" && o.defaultLine > 0)
+        #expect(defaults.siteOverrides.isEmpty)
+    }
+
+    @Test("a site row giving a default coded answer another value is recorded as an override")
+    func valueChangesAreRecorded() throws {
+        let system = "https://tacebridge.org/fhir/CodeSystem/vascularization-pattern"
+        #expect(defaults.value(for: .vascularizationPattern, system: system, code: "type-1") == "type-1")
+        let changed = "concept,system,code,value\nvascularization-pattern,\(system),type-1,type-2\n"
+        let t = try defaults.merging(codes: nil, codesFile: "", values: changed, valuesFile: "site/values.csv")
+        #expect(t.siteOverrides.map(\.description) == [
+            "site/values.csv:2: vascularization-pattern \(system)|type-1 → type-2 overrides mappings/values.csv:\(try #require(t.siteOverrides.first).defaultLine) (→ type-1)",
+        ])
+        let same = "concept,system,code,value\nvascularization-pattern,\(system),type-1,type-1\n"
+        #expect(try defaults.merging(codes: nil, codesFile: "", values: same, valuesFile: "site/values.csv").siteOverrides.isEmpty)
+    }
+
     @Test("a site values.csv maps local vascularization code V3 to type-3")
     func localValue() throws {
         let t = try defaults.merging(codes: nil, codesFile: "site/codes.csv", values: Self.siteValues, valuesFile: "site/values.csv")

@@ -38,6 +38,24 @@ struct ClinicalTimeTests {
         #expect(a.adding(days: 30) == b)
     }
 
+    @Test func aTimeWithoutOffsetIsWrittenAsItsDateForFHIRAndAsWrittenForText() {
+        // HL7 v2 20250310074500: local time, zone unknown. FHIR needs a zone; none is invented.
+        let local = ClinicalTime(year: 2025, month: 3, day: 10, hour: 7, minute: 45, second: 0, utcOffsetSeconds: nil)
+        #expect(local.fhirDateTime == "2025-03-10")
+        #expect(local.lacksOffsetForFHIR)
+        #expect(local.localText == "2025-03-10T07:45:00")
+        // Late evening local time stays on its own local date (no shift through UTC).
+        let late = ClinicalTime(year: 2025, month: 3, day: 10, hour: 23, minute: 30, second: 0, utcOffsetSeconds: nil)
+        #expect(late.fhirDateTime == "2025-03-10")
+        // With an offset, or at day precision, nothing is lost.
+        let utc = ClinicalTime(year: 2025, month: 3, day: 10, hour: 7, minute: 45, second: 0, utcOffsetSeconds: 0)
+        #expect(utc.fhirDateTime == "2025-03-10T07:45:00Z" && utc.localText == "2025-03-10T07:45:00Z" && !utc.lacksOffsetForFHIR)
+        let plus8 = ClinicalTime(year: 2025, month: 3, day: 10, hour: 7, minute: 45, second: 0, utcOffsetSeconds: 8 * 3600)
+        #expect(plus8.fhirDateTime == "2025-03-10T07:45:00+08:00" && plus8.localText == plus8.fhirDateTime)
+        let day = ClinicalTime(year: 2025, month: 3, day: 10, utcOffsetSeconds: nil, precision: .day)
+        #expect(day.fhirDateTime == "2025-03-10" && !day.lacksOffsetForFHIR)
+    }
+
     @Test func civilCalendarRoundTripsOverCenturies() {
         for days in stride(from: -800_000, through: 800_000, by: 997) {
             let (y, m, d) = ClinicalTimeFormat.civilFromDays(days)

@@ -55,11 +55,13 @@ struct PTACEAssessmentTests {
         let index = IndexDate(time: ClinicalTime(fhir: "2025-01-10")!, source: .firstTACE)
         let obs = Self.inputs(Self.vectors[2]).map { o -> TypedObservation in
             var o = o
-            o.effective = ClinicalTime(fhir: "2025-01-08")
+            // Imaging a few days before the labs: each input's own date is named in the rationale.
+            let imaging = o.concept == .vascularizationPattern || o.concept == .largestTumorDiameter
+            o.effective = ClinicalTime(fhir: imaging ? "2025-01-03T11:00:00+09:00" : "2025-01-08")
             return o
         }
         let a = PTACE.assess(observations: obs, index: index, configuration: .init())
-        let expectedStart = "p-TACE 15/19.5 = vascularization type 3 (5.5) + ALBI grade 2, score -2.116, from bilirubin 20 µmol/L and albumin 35 g/L (3.5) + AFP 520 ng/mL (3) + GGT 62 U/L (1) + largest tumor 6.2 cm (2); risk grade 5 (13 to <16). Probability 0.773 = Table 5 training estimated risk for grade 5, expressed as a fraction (0-1). Index date 2025-01-10 (first TACE)"
+        let expectedStart = "p-TACE 15/19.5 = vascularization type 3 on 2025-01-03 (5.5) + ALBI grade 2, score -2.116, from bilirubin 20 µmol/L on 2025-01-08 and albumin 35 g/L on 2025-01-08 (3.5) + AFP 520 ng/mL on 2025-01-08 (3) + GGT 62 U/L on 2025-01-08 (1) + largest tumor 6.2 cm on 2025-01-03 (2); risk grade 5 (13 to <16). Probability 0.773 = Table 5 training estimated risk for grade 5, expressed as a fraction (0-1). Index date 2025-01-10 (first TACE)"
         #expect(a.rationale.hasPrefix(expectedStart), "\(a.rationale)")
         #expect(a.rationale.contains("JSH-LCSGJ"))
         for (name, value) in ScoringConfiguration().echo {
@@ -102,7 +104,7 @@ struct PTACEAssessmentTests {
         let a = PTACE.assess(observations: obs, index: T.indexDate, configuration: .init())
         #expect(a.outcome(of: .afp).points == 5)
         #expect(a.total == 17)
-        #expect(a.rationale.contains("AFP >60500 ng/mL (5)"))
+        #expect(a.rationale.contains("AFP >60500 ng/mL on 2025-01-08 (5)"))
     }
 
     @Test func censoredAFPBelow100IsAmbiguous() {
@@ -119,7 +121,7 @@ struct PTACEAssessmentTests {
         #expect(a.reachableTotal == 12...15)
         #expect(a.reachableGrades == 4...5)
         #expect(a.missingConcepts == [.afp])
-        if case .notUsable(let why) = gaps[0].1 { #expect(why.contains("AFP <100 ng/mL is censored")) } else { Issue.record("gap") }
+        if case .notUsable(let why) = gaps[0].1 { #expect(why.contains("AFP <100 ng/mL on 2025-01-08 is censored")) } else { Issue.record("gap") }
     }
 
     @Test func albiPairSevenDaysApartIsAccepted() {

@@ -104,11 +104,13 @@ def test_malformed_hl7v2_exits_65_with_position_or_is_counted_when_skipping(tace
     assert b"invalid-resource" in proc.stderr
 
 
-def test_xml_input_is_recognised_and_refused_clearly(tacebridge, tmp_path):
+def test_xml_that_is_not_cda_is_refused_clearly(tacebridge, tmp_path):
     f = tmp_path / "doc.xml"
-    f.write_bytes(b"<?xml version='1.0'?><ClinicalDocument xmlns='urn:hl7-org:v3'/>")
+    f.write_bytes(b"<?xml version='1.0'?><LabReport xmlns='urn:example:labs'/>")
     proc = tacebridge("score", f, check_exit=65)
-    assert b"XML" in proc.stderr and b"not supported" in proc.stderr
+    err = proc.stderr.decode()
+    assert "root element 'LabReport' in namespace 'urn:example:labs' is not a format TACEBridge reads" in err
+    assert "CDA" in err and "HL7 v2 XML" in err and "xml-formats.csv" in err
 
 
 def test_unknown_format_is_refused_clearly(tacebridge, tmp_path):
@@ -160,3 +162,17 @@ def test_parameters_lists_every_named_value(tacebridge):
     for name in ("albi.albuminCoefficient", "ptace.probabilitySource", "ptace.labLookbackDays",
                  "ptace.imagingLookbackDays", "afp.ngPerIU", "ptace.intercept"):
         assert name in out
+
+
+def test_site_row_changing_a_default_mapping_is_noted_and_listed(tacebridge, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "codes.csv").write_text("system,code,concept\nhttp://loinc.org,1751-7,ggt\n")
+    proc = tacebridge("convert", "--mappings", site, ROOT / "samples/fhir/ptace-grade1.json", "-o", tmp_path / "out.json")
+    assert b"1 row of --mappings" in proc.stderr
+    listing = tacebridge("mappings", "--mappings", site).stdout.decode()
+    assert "codes.csv:2: http://loinc.org|1751-7 → ggt overrides mappings/codes.csv:" in listing
+    assert "(→ albumin)" in listing
+    # The sample site folder only adds codes: nothing is noted.
+    proc = tacebridge("mappings", "--mappings", ROOT / "samples/site-local/mappings")
+    assert b"change" not in proc.stdout

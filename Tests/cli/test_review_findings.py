@@ -82,3 +82,42 @@ def test_source_paths_stay_out_of_output_unless_asked(tacebridge):
     traced = tacebridge("convert", "--quiet", "--trace-source", "samples/fhir/ptace-grade1.json", check_exit=0).stdout
     assert b"source-location" not in plain and b"samples/fhir" not in plain
     assert b"source-location" in traced and b"samples/fhir/ptace-grade1.json" in traced
+
+
+def test_original_value_extension_keeps_the_source_comparator(tacebridge, tmp_path):
+    resources = [
+        {"resourceType": "Patient", "id": "p1"},
+        observation("1834-1", {"value": 60500, "comparator": ">", "unit": "ng/mL", "system": "http://unitsofmeasure.org",
+                               "code": "ng/mL"}, {"reference": "Patient/p1"}, rid="afp-gt"),
+        observation("1834-1", {"value": 12, "unit": "ng/mL", "system": "http://unitsofmeasure.org", "code": "ng/mL"},
+                    {"reference": "Patient/p1"}, rid="afp-eq"),
+    ]
+    f = tmp_path / "in.ndjson"
+    f.write_text("\n".join(json.dumps(r) for r in resources) + "\n")
+    out = json.loads(tacebridge("convert", "--quiet", f).stdout)
+    originals = {}
+    for e in out["entry"]:
+        r = e["resource"]
+        ext = {x["url"].rsplit("/", 1)[1]: x for x in r.get("extension", [])}
+        originals[r["valueQuantity"]["value"]] = (ext["original-value"]["valueString"], r["valueQuantity"].get("comparator"))
+    assert originals[60500] == (">60500 ng/mL", ">")
+    assert originals[12] == ("12 ng/mL", None)
+
+
+def test_hl7v2_time_without_offset_is_not_given_an_invented_zone(tacebridge, tmp_path):
+    f = tmp_path / "local.hl7"
+    f.write_bytes(b"MSH|^~\\&|LAB|HOSP|||20250101||ORU^R01|1|P|2.5\r"
+                  b"PID|1||123^^^HOSP^MR\r"
+                  b"OBR|1||F1|24325-3^Hepatic panel^LN\r"
+                  b"OBX|1|NM|1751-7^Albumin^LN||3.5|g/dL^^UCUM|||||F|||20250310234500\r"
+                  b"OBX|2|NM|1975-2^Bilirubin^LN||0.8|mg/dL^^UCUM|||||F|||20250310234500+0100\r")
+    bundle = json.loads(tacebridge("convert", "--quiet", "--now", NOW, f).stdout)
+    by_code = {}
+    for e in bundle["entry"]:
+        r = e["resource"]
+        ext = {x["url"].rsplit("/", 1)[1]: x.get("valueString") for x in r.get("extension", [])}
+        by_code[r["code"]["coding"][0]["code"]] = (r["effectiveDateTime"], ext.get("source-local-time"))
+    # No offset in OBX-14: the local date, and the local time kept in an extension; never "Z".
+    assert by_code["albumin"] == ("2025-03-10", "2025-03-10T23:45:00")
+    # With an offset: the full time, no extension.
+    assert by_code["bilirubin-total"] == ("2025-03-10T23:45:00+01:00", None)

@@ -1,0 +1,85 @@
+import TACEModel
+
+/// "No objective response after N qualifying sessions within a window" — the IASL / Korean rule (§4.5:
+/// N = `kr.minSessions` = 3, 183 days) and the Taiwanese / expert-panel rule (§4.7: N = `tw.sessions` = 2).
+///
+/// Windows start at an anchor session (`kr.anchor`) and hold the qualifying sessions of one chain dated
+/// within `windowDays` of it. Refractory when the first N (or more) sessions of a window were each
+/// evaluated without objective response (mRECIST CR/PR); dated by the evaluation of the N-th.
+enum NoResponseWindowRule {
+    static func finding(minSessions n: Int, windowDays w: Int, in t: PatientTimeline, _ c: RefractorinessConfiguration)
+        -> (finding: Finding, notes: [String]) {
+        guard !t.sessions.isEmpty else { return (.noData("no TACE session"), []) }
+        var notes: [String] = []
+        let chains = Primitives.chains(in: t, c, notes: &notes)
+        var best: (day: ClinicalDay, text: String, evidence: [TypedObservation])?
+        var undetermined: String?
+        var evaluated = Set<Int>()
+        var lastReason = ""
+        for chain in chains {
+            var a = 0
+            while a < chain.count {
+                let anchor = t.sessions[chain[a]]
+                let end = anchor.day.adding(days: w)
+                let window = chain[a...].prefix { t.sessions[$0].day <= end }
+                var steps: [String] = []
+                var evidence: [TypedObservation] = []
+                var unknown: [String] = []
+                var responded = false
+                for (k, i) in window.enumerated() {
+                    let s = t.sessions[i]
+                    var stop = false
+                    switch Primitives.evaluation(ofSession: i, in: t, c) {
+                    case .pending:
+                        // Not yet known on the evaluation day: no verdict from this window yet, and nothing missing.
+                        stop = true
+                    case .missing(let why):
+                        unknown.append("session \(s.day) unevaluable (\(why))")
+                    case .found(let e, let days):
+                        if let other = Primitives.otherTreatment(in: t, from: s.day, to: e.day, c) {
+                            unknown.append("session \(s.day): \(other.concept.displayName.lowercased()) on \(other.day) before its evaluation")
+                            break
+                        }
+                        let j = Primitives.objectiveResponse(e, c)
+                        switch j.answer {
+                        case .yes:
+                            evaluated.insert(i)
+                            responded = true
+                            lastReason = "objective response after session \(s.day) (\(j.detail) on \(e.day))"
+                        case .no:
+                            evaluated.insert(i)
+                            steps.append("TACE \(s.day) → \(e.day) (+\(days) d): \(j.detail)")
+                            evidence += s.procedures + j.evidence
+                            if k + 1 >= n, unknown.isEmpty {
+                                if best.map({ e.day < $0.day }) ?? true {
+                                    best = (e.day, "\(k + 1) qualifying sessions from \(anchor.day) within \(w) days, none with objective response: "
+                                                + steps.joined(separator: "; "), evidence)
+                                }
+                                stop = true
+                            }
+                        case .unknown:
+                            unknown.append("session \(s.day): evaluation \(e.day) has \(j.detail)")
+                        }
+                    }
+                    if responded || stop { break }
+                }
+                if !responded, best == nil, window.count >= n, !unknown.isEmpty, undetermined == nil {
+                    undetermined = "\(window.count) qualifying sessions from \(anchor.day) within \(w) days without objective response seen, but " + unknown.joined(separator: "; ")
+                }
+                if !responded, window.count < n, lastReason.isEmpty {
+                    lastReason = "fewer than \(n) qualifying sessions within \(w) days of \(anchor.day)"
+                }
+                switch c.krAnchor {
+                case .rolling: a += 1
+                case .firstSession:
+                    let next = chain[a...].firstIndex { t.sessions[$0].day > end }
+                    a = next ?? chain.count
+                }
+            }
+        }
+        if let best { return (.met(best.day, best.text, best.evidence), notes) }
+        if let undetermined { return (.undetermined(undetermined), notes) }
+        if evaluated.isEmpty { return (.noData("no qualifying session with an mRECIST evaluation"), notes) }
+        return (.notMet(lastReason.isEmpty ? "no window of \(n) sessions without objective response" : lastReason), notes)
+    }
+}

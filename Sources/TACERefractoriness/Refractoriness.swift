@@ -1,0 +1,97 @@
+import TACEModel
+import TACEScoring
+
+/// Evaluates the refractoriness definitions over a patient timeline. Pure: the evaluation day is a
+/// parameter, and nothing dated after it is seen.
+public enum Refractoriness {
+    /// Every definition in `definitions` (default: all, JSH-LCSGJ 2014 first), on `day`.
+    /// `echoes`: the configuration texts, computed once per run by callers that evaluate many patients.
+    public static func evaluate(_ definitions: [RefractorinessDefinition] = RefractorinessDefinition.allCases,
+                                timeline: PatientTimeline, on day: ClinicalDay,
+                                configuration: RefractorinessConfiguration = .init(),
+                                scoring: ScoringConfiguration = .init(), echoes: ConfigurationEchoes? = nil) -> [RefractorinessVerdict] {
+        let t = timeline.asOfDay == day ? timeline : timeline.asOf(day)
+        let texts = echoes ?? ConfigurationEchoes(configuration, definitions: definitions)
+        return definitions.map { evaluate($0, cutTimeline: t, day: day, configuration, scoring, echo: texts[$0]) }
+    }
+
+    /// The configuration text each definition echoes (its parameters and their values).
+    public struct ConfigurationEchoes: Sendable {
+        let texts: [RefractorinessDefinition: String]
+        public init(_ c: RefractorinessConfiguration, definitions: [RefractorinessDefinition] = RefractorinessDefinition.allCases) {
+            texts = Dictionary(uniqueKeysWithValues: definitions.map { ($0, c.echoText(for: $0.parameters)) })
+        }
+        subscript(_ d: RefractorinessDefinition) -> String? { texts[d] }
+    }
+
+    /// One definition on `day`.
+    public static func evaluate(_ definition: RefractorinessDefinition, timeline: PatientTimeline, on day: ClinicalDay,
+                                configuration: RefractorinessConfiguration = .init(),
+                                scoring: ScoringConfiguration = .init()) -> RefractorinessVerdict {
+        evaluate(definition, cutTimeline: timeline.asOfDay == day ? timeline : timeline.asOf(day), day: day, configuration, scoring)
+    }
+
+    static func evaluate(_ d: RefractorinessDefinition, cutTimeline t: PatientTimeline, day: ClinicalDay,
+                         _ c: RefractorinessConfiguration, _ scoring: ScoringConfiguration, echo: String? = nil) -> RefractorinessVerdict {
+        var clauses: [ClauseResult]
+        var notes: [String]
+        var primary: [String]
+        switch d {
+        case .jsh2014, .jsh2021:
+            (clauses, notes) = JSHRule.clauses(d == .jsh2014 ? .y2014 : .y2021, in: t, c)
+            primary = ["C1a-insufficient-response", "C1b-intrahepatic-progression"]
+        case .iasl, .taiwan:
+            let n = d == .iasl ? c.krMinSessions : c.twSessions
+            let w = d == .iasl ? c.krWindowDays : c.twWindowDays
+            let r = NoResponseWindowRule.finding(minSessions: n, windowDays: w, in: t, c)
+            let code = d == .iasl ? "K1-no-response-within-window" : "T1-no-response-within-window"
+            clauses = [ClauseResult(code: code, title: "no objective response after \(n) or more qualifying sessions within \(w) days",
+                                    finding: r.finding)]
+            notes = r.notes
+            primary = [code]
+        case .europe:
+            (clauses, notes, primary) = EuropeanRule.clauses(in: t, c)
+        case .zhang2022:
+            (clauses, notes) = ZhangRule.clauses(in: t, c)
+            primary = ["Z1-insufficient-targeted-response"]
+        }
+        var verdict = assemble(d, day: day, clauses: clauses, notes: notes, primary: primary, sessions: t.sessions.count,
+                               configurationText: echo ?? c.echoText(for: d.parameters))
+        if verdict.status == .refractory {
+            // At the time refractoriness was established (values then, sessions up to then).
+            verdict.notes += PostRefractorinessFactors.notes(in: t, on: verdict.dayMet ?? day, scoring: scoring)
+        }
+        return verdict
+    }
+
+    /// Refractory at the earliest met (triggering) clause; indeterminate when a clause could hold but cannot be
+    /// decided, or the definition's primary clauses have no data at all; otherwise not refractory.
+    static func assemble(_ d: RefractorinessDefinition, day: ClinicalDay, clauses: [ClauseResult], notes: [String],
+                         primary: [String], sessions: Int, configurationText: String) -> RefractorinessVerdict {
+        var missing: [String] = []
+        let status: RefractorinessStatus
+        let triggering = clauses.filter(\.triggers)
+        let met = triggering.filter { $0.outcome == .met }
+        let dayMet = met.compactMap(\.day).min()
+        if sessions == 0 {
+            status = .indeterminate
+            missing.append("no TACE session recorded on or before \(day)")
+        } else if !met.isEmpty {
+            status = .refractory
+        } else {
+            let undetermined = triggering.filter { $0.outcome == .undetermined }
+            let primaryClauses = triggering.filter { primary.contains($0.code) }
+            if !undetermined.isEmpty {
+                status = .indeterminate
+                missing += undetermined.map { "\($0.code): \($0.detail)" }
+            } else if !primaryClauses.isEmpty, primaryClauses.allSatisfy({ $0.outcome == .noData }) {
+                status = .indeterminate
+                missing += primaryClauses.map { "\($0.code): \($0.detail)" }
+            } else {
+                status = .notRefractory
+            }
+        }
+        return RefractorinessVerdict(definition: d, evaluationDay: day, status: status, dayMet: status == .refractory ? dayMet : nil,
+                                     clauses: clauses, missing: missing, notes: notes, configurationText: configurationText)
+    }
+}

@@ -1,0 +1,110 @@
+import Testing
+import TACEFHIRReader
+import TACEMappings
+import TACEModel
+@testable import TACECDAReader
+
+/// statusCode and effectiveTime as TACEBridge reads them (docs/formats.md).
+@Suite("CDA statusCode and effectiveTime")
+struct StatusAndTimeTests {
+    static let albumin = #"<value xsi:type="PQ" value="3.9" unit="g/dL"/>"#
+
+    @Test(arguments: [("completed", ObservationStatus.final), ("active", .preliminary), ("suspended", .preliminary),
+                      ("new", .registered), ("held", .registered), ("normal", .unknown)])
+    func statusCodeMapsToAnObservationStatus(code: String, status: ObservationStatus) throws {
+        #expect(try only(readOne(observation(status: code, value: Self.albumin))).status == status)
+    }
+
+    @Test func missingStatusIsUnknownAndNeverScored() throws {
+        let o = try only(readOne(observation(status: nil, value: Self.albumin)))
+        #expect(o.status == .unknown && !o.status.isUsableForScoring)
+    }
+
+    @Test(arguments: ["aborted", "cancelled", "nullified", "obsolete"])
+    func stoppedOrVoidedResultsAreExcluded(code: String) throws {
+        let item = try onlySkip(readOne(observation(status: code, value: Self.albumin)))
+        #expect(item.kind == .excludedStatus && item.detail.contains(code))
+    }
+
+    @Test func statusOutsideActStatusIsInvalidWithItsPath() throws {
+        do {
+            _ = try readOne(observation(status: "final", value: Self.albumin))
+            Issue.record("expected an error")
+        } catch let error as CDAReadError {
+            #expect(error.location == "/ClinicalDocument/component/structuredBody/component/section/entry/observation/statusCode (line 15)")
+            #expect(error.reason.contains("'final'") && error.reason.contains("ActStatus"))
+        }
+        let skipped = try read(xml: document([observation(status: "final", value: Self.albumin)]), policy: .skip)
+        #expect(skipped.report.skippedByKind[.invalidResource] == 1)
+    }
+
+    @Test func observationWithoutStatusTakesItsOrganizers() throws {
+        let organizer = """
+        <organizer classCode="BATTERY" moodCode="EVN"><code code="24325-3" codeSystem="\(loinc)"/><statusCode code="active"/>
+          <effectiveTime><low value="20250105101500+0100"/></effectiveTime>
+          <component>\(observation(status: nil, time: nil, value: Self.albumin))</component></organizer>
+        """
+        let o = try only(read(xml: document([organizer])))
+        #expect(o.status == .preliminary)
+        #expect(o.effective?.fhirDateTime == "2025-01-05T10:15:00+01:00")
+    }
+
+    @Test func timeKeepsItsOffsetAndPrecision() throws {
+        let cases: [(String, String, ClinicalTime.Precision, Int?)] = [
+            ("20250106073000+0100", "2025-01-06T07:30:00+01:00", .second, 3600),
+            ("202501060730-0500", "2025-01-06T07:30:00-05:00", .minute, -18000),
+            ("20250106", "2025-01-06", .day, nil),
+            // No offset: FHIR gets the local date only (never an invented Z); localText keeps 07:00.
+            ("2025010607", "2025-01-06", .minute, nil),
+            ("20250106073012.25+0000", "2025-01-06T07:30:12.250Z", .fraction, 0),
+        ]
+        for (written, fhir, precision, offset) in cases {
+            let o = try only(readOne(observation(time: written, value: Self.albumin)))
+            let t = try #require(o.effective)
+            #expect(t.fhirDateTime == fhir, "\(written)")
+            #expect(t.precision == precision && t.utcOffsetSeconds == offset, "\(written)")
+        }
+    }
+
+    @Test func timeWithoutOffsetIsNotMadeUTC() throws {
+        let t = try #require(try only(readOne(observation(time: "20250106073000", value: Self.albumin))).effective)
+        #expect(t.utcOffsetSeconds == nil)
+        #expect(t.localText == "2025-01-06T07:30:00" && t.fhirDateTime == "2025-01-06")
+        #expect(t == ClinicalTime(year: 2025, month: 1, day: 6, hour: 7, minute: 30, second: 0, utcOffsetSeconds: nil))
+    }
+
+    @Test func intervalTimeUsesItsLowOrCenter() throws {
+        let low = observation(time: nil, value: Self.albumin,
+                              extra: #"<effectiveTime><low value="20250104091500+0200"/><high value="20250104093000+0200"/></effectiveTime>"#)
+        #expect(try only(readOne(low)).effective?.fhirDateTime == "2025-01-04T09:15:00+02:00")
+        let center = observation(time: nil, value: Self.albumin, extra: #"<effectiveTime><center value="20250104"/></effectiveTime>"#)
+        #expect(try only(readOne(center)).effective?.fhirDateTime == "2025-01-04")
+    }
+
+    @Test func noTimeAtAllLeavesTheTimeEmpty() throws {
+        #expect(try only(readOne(observation(time: nil, value: Self.albumin))).effective == nil)
+        let nullFlavor = observation(time: nil, value: Self.albumin, extra: #"<effectiveTime nullFlavor="UNK"/>"#)
+        #expect(try only(readOne(nullFlavor)).effective == nil)
+    }
+
+    @Test(arguments: ["2025-01-06", "20251306", "20250230", "20250106073000+25", "20250106 0730", "yesterday", "20250106073000.12345"])
+    func malformedTimeIsInvalid(text: String) throws {
+        do {
+            _ = try readOne(observation(time: text, value: Self.albumin))
+            Issue.record("expected an error for \(text)")
+        } catch let error as CDAReadError {
+            #expect(error.location.contains("/observation/effectiveTime/@value (line"))
+            #expect(!error.reason.contains(text))
+        }
+    }
+
+    @Test func tsParserBoundaries() {
+        #expect(CDATime.parse("20240229") != nil)
+        #expect(CDATime.parse("20230229") == nil)
+        #expect(CDATime.parse("20250106235959+1400") != nil)
+        #expect(CDATime.parse("20250106240000") == nil)
+        #expect(CDATime.parse("20250106+1500") == nil)
+        #expect(CDATime.parse("2025")?.precision == .year)
+        #expect(CDATime.parse("202501")?.precision == .month)
+    }
+}

@@ -1,0 +1,195 @@
+import Testing
+import TACEModel
+@testable import TACERefractoriness
+
+@Suite("JSH-LCSGJ 2014 and JSH 2021")
+struct JSHTests {
+    let c = RefractorinessConfiguration()
+
+    @Test func twoConsecutiveInsufficientResponsesAreRefractoryOnTheSecondEvaluation() {
+        let t = P.timeline(P.twoSessions(viable: 70, 80))
+        let v = verdict(.jsh2014, t, on: 200)
+        #expect(v.status == .refractory)
+        #expect(v.dayMet == P.day(90))
+        let c1a = clause(v, "C1a")
+        #expect(c1a?.outcome == .met)
+        #expect(c1a?.day == P.day(90))
+        let ids = Set(c1a?.evidence.compactMap(\.source.resourceReference) ?? [])
+        #expect(ids == ["Procedure/tace-procedure-d0", "Procedure/tace-procedure-d60",
+                        "Observation/viable-tumor-percent-d30", "Observation/viable-tumor-percent-d90"])
+        #expect(v.rationale.contains("C1a-insufficient-response met on 2025-04-10"))
+        #expect(v.rationale.contains("no agent change or feeding-artery reanalysis recorded"))
+    }
+
+    @Test func theVerdictSeesNothingAfterTheEvaluationDay() {
+        let t = P.timeline(P.twoSessions(viable: 70, 80))
+        #expect(verdict(.jsh2014, t, on: 89).status == .notRefractory)
+        #expect(verdict(.jsh2014, t, on: 90).status == .refractory)
+    }
+
+    @Test("evaluation 27 days after the second session does not count, 28 days does", arguments: [(27, RefractorinessStatus.notRefractory), (28, .refractory)])
+    func evaluationDayBoundary(after: Int, expected: RefractorinessStatus) {
+        let t = P.timeline(P.tace(0), [P.viable(70, 30)], P.tace(60), [P.viable(80, 60 + after)])
+        let v = verdict(.jsh2014, t, on: 200)
+        #expect(v.status == expected)
+        if expected == .notRefractory {
+            #expect(v.notes.contains { $0.contains("session 2025-03-11 unevaluable") })
+        }
+    }
+
+    @Test("viable 50 % vs 51 %: JSH 2014 (> 50 %) and JSH 2021 (≥ 50 %) differ at 50 %", arguments: [
+        (50.0, RefractorinessStatus.notRefractory, RefractorinessStatus.refractory),
+        (51.0, .refractory, .refractory),
+        (49.0, .notRefractory, .notRefractory),
+    ])
+    func viableBoundary(percent: Double, jsh2014: RefractorinessStatus, jsh2021: RefractorinessStatus) {
+        let t = P.timeline(P.twoSessions(viable: percent, percent))
+        #expect(verdict(.jsh2014, t, on: 200).status == jsh2014)
+        #expect(verdict(.jsh2021, t, on: 200).status == jsh2021)
+    }
+
+    @Test("a non-selective or inadequate session between two insufficient responses breaks the chain",
+          arguments: [("non-selective", "adequate"), ("selective", "inadequate")])
+    func nonQualifyingSessionBreaksChain(selectivity: String, adequacy: String) {
+        let t = P.timeline(P.tace(0), [P.viable(70, 30)],
+                           P.tace(60, selectivity: selectivity, adequacy: adequacy), [P.viable(70, 90)],
+                           P.tace(120), [P.viable(70, 150)])
+        let v = verdict(.jsh2014, t, on: 300)
+        #expect(v.status == .notRefractory)
+        #expect(v.notes.contains { $0.contains("session 2025-03-11 not") && $0.contains("chain broken") })
+        // Passed over instead (chain.nonQualifyingSession=skip), sessions 1 and 3 are consecutive.
+        let skip = verdict(.jsh2014, t, on: 300, c.with("chain.nonQualifyingSession", "skip"))
+        #expect(skip.status == .refractory)
+        #expect(skip.dayMet == P.day(150))
+        // And a third qualifying session after the broken one starts a new chain.
+        let more = P.timeline(P.tace(0), [P.viable(70, 30)], P.tace(60, selectivity: "non-selective"), [P.viable(70, 90)],
+                              P.tace(120), [P.viable(70, 150)], P.tace(180), [P.viable(70, 210)])
+        #expect(verdict(.jsh2014, more, on: 300).dayMet == P.day(210))
+    }
+
+    @Test("another treatment between sessions breaks the chain", arguments: [Concept.ablation, .systemicTherapy, .resection])
+    func otherTreatmentBreaksChain(treatment: Concept) {
+        let t = P.timeline(P.tace(0), [P.viable(70, 30), P.other(treatment, 45)], P.tace(60), [P.viable(80, 90)])
+        let v = verdict(.jsh2014, t, on: 200)
+        #expect(v.status == .notRefractory)
+        #expect(v.notes.contains { $0.contains("between sessions") })
+        #expect(verdict(.jsh2014, t, on: 200, c.with("chain.breakOnOtherTreatment", "false")).status == .refractory)
+    }
+
+    @Test func anotherTreatmentBetweenASessionAndItsEvaluationSpoilsThatEvaluation() {
+        let t = P.timeline(P.tace(0), [P.viable(70, 30)], P.tace(60), [P.other(.ablation, 70), P.viable(80, 90)])
+        #expect(verdict(.jsh2014, t, on: 200).status == .notRefractory)
+    }
+
+    @Test func aSufficientResponseResetsTheRun() {
+        let t = P.timeline(P.tace(0), [P.viable(70, 30)], P.tace(60), [P.viable(20, 90)], P.tace(120), [P.viable(70, 150)])
+        #expect(verdict(.jsh2014, t, on: 300).status == .notRefractory)
+    }
+
+    @Test func aMissingEvaluationBreaksTheChainUnlessConfiguredOtherwise() {
+        let t = P.timeline(P.tace(0), [P.viable(70, 30)], P.tace(60), P.tace(120), [P.viable(70, 150)])
+        #expect(verdict(.jsh2014, t, on: 300).status == .notRefractory)
+        #expect(verdict(.jsh2014, t, on: 300, c.with("eval.missingBreaksChain", "false")).status == .refractory)
+    }
+
+    @Test func requireModificationMakesAnUnmodifiedRunIndeterminate() {
+        let plain = P.timeline(P.twoSessions(viable: 70, 80))
+        let strict = c.with("jsh.requireModification", "true")
+        let v = verdict(.jsh2014, plain, on: 200, strict)
+        #expect(v.status == .indeterminate)
+        #expect(v.missing.contains { $0.contains("jsh.requireModification=true") })
+        let modified = P.timeline(P.tace(0), [P.viable(70, 30)], P.tace(60, agentChanged: "yes"), [P.viable(80, 90)])
+        let m = verdict(.jsh2014, modified, on: 200, strict)
+        #expect(m.status == .refractory)
+        #expect(m.rationale.contains("agent change or feeding-artery reanalysis recorded"))
+        // A modification at the first session of the run does not count ("even after changing").
+        let early = P.timeline(P.tace(0, reanalysed: "yes"), [P.viable(70, 30)], P.tace(60), [P.viable(80, 90)])
+        #expect(verdict(.jsh2014, early, on: 200, strict).status == .indeterminate)
+    }
+
+    @Test func twoConsecutiveIntrahepaticProgressionsMeetC1b() {
+        let t = P.timeline([P.count(1, -5)], P.tace(0), [P.count(2, 30), P.viable(20, 30)],
+                           P.tace(60), [P.count(3, 90), P.viable(10, 90)])
+        let v = verdict(.jsh2014, t, on: 200)
+        #expect(v.status == .refractory)
+        #expect(clause(v, "C1a")?.outcome == .notMet)
+        #expect(clause(v, "C1b")?.outcome == .met)
+        #expect(clause(v, "C1b")?.day == P.day(90))
+    }
+
+    @Test("tumor-marker rise 19 % vs 21 % after a session", arguments: [(119.0, RefractorinessStatus.notRefractory), (121.0, .refractory)])
+    func markerClause(last: Double, expected: RefractorinessStatus) {
+        let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(110, 20), P.afp(last, 40), P.viable(20, 30)])
+        let v = verdict(.jsh2014, t, on: 200)
+        #expect(v.status == expected)
+        #expect(clause(v, "C2")?.outcome == (expected == .refractory ? .met : .notMet))
+        if expected == .refractory { #expect(v.dayMet == P.day(40)) }
+        // JSH 2021's wording ("not immediately decreased") counts both.
+        #expect(verdict(.jsh2021, t, on: 200).status == .refractory)
+        #expect(verdict(.jsh2021, t, on: 200, c.with("jsh2021.markerRule", "sameAs2014")).status == expected)
+    }
+
+    @Test func dcpCountsLikeAFPAndCombineAllNeedsBoth() {
+        let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(100, 20), P.afp(100, 40),
+                                       P.dcp(100, -1), P.dcp(130, 20), P.dcp(150, 40), P.viable(20, 30)])
+        #expect(verdict(.jsh2014, t, on: 200).status == .refractory)
+        #expect(verdict(.jsh2014, t, on: 200, c.with("marker.combine", "all")).status == .notRefractory)
+        #expect(verdict(.jsh2014, t, on: 200, c.with("marker.analytes", "AFP")).status == .notRefractory)
+    }
+
+    @Test func newVascularInvasionAndExtrahepaticSpreadMeetC3AndC4() {
+        let mvi = P.timeline([P.vp(0, -5), P.ehs(false, -5)], P.tace(0), [P.vp(3, 30), P.viable(10, 30)])
+        let v = verdict(.jsh2014, mvi, on: 100)
+        #expect(v.status == .refractory && clause(v, "C3")?.outcome == .met && v.dayMet == P.day(30))
+        let ehs = P.timeline([P.vp(0, -5), P.ehs(false, -5)], P.tace(0), [P.ehs(true, 30), P.viable(10, 30)])
+        let w = verdict(.jsh2014, ehs, on: 100)
+        #expect(w.status == .refractory && clause(w, "C4")?.outcome == .met)
+    }
+
+    @Test func invasionWithoutARecordedBaselineIsIndeterminate() {
+        let t = P.timeline(P.tace(0), [P.vp(2, 30), P.viable(10, 30)])
+        let v = verdict(.jsh2014, t, on: 100)
+        #expect(v.status == .indeterminate)
+        #expect(v.missing.contains { $0.hasPrefix("C3-new-vascular-invasion") })
+    }
+
+    @Test func withoutSessionsOrEvaluationsTheVerdictIsIndeterminateAndSaysWhy() {
+        let none = verdict(.jsh2014, P.timeline([P.afp(100, 0)]), on: 100)
+        #expect(none.status == .indeterminate)
+        #expect(none.missing == ["no TACE session recorded on or before 2025-04-20"])
+        let unevaluated = verdict(.jsh2014, P.timeline(P.tace(0)), on: 200)
+        #expect(unevaluated.status == .indeterminate)
+        #expect(unevaluated.missing.contains { $0.hasPrefix("C1a-insufficient-response: no qualifying session") })
+    }
+
+    @Test func oneSufficientResponseIsNotRefractory() {
+        let v = verdict(.jsh2014, P.timeline(P.tace(0), [P.target("PR", 30)]), on: 100)
+        #expect(v.status == .notRefractory)
+        #expect(v.dayMet == nil)
+    }
+
+    @Test func assumedSessionAttributesAreStated() {
+        let v = verdict(.jsh2014, P.timeline(P.twoSessions(viable: 70, 80)), on: 200)
+        #expect(v.notes.contains { $0.hasPrefix("assumed selective and adequate") && $0.contains("2025-01-10") })
+        let recorded = P.timeline(P.tace(0, selectivity: "selective", adequacy: "adequate"), [P.viable(70, 30)],
+                                  P.tace(60, selectivity: "superselective", adequacy: "adequate"), [P.viable(80, 90)])
+        #expect(!verdict(.jsh2014, recorded, on: 200).notes.contains { $0.hasPrefix("assumed") })
+    }
+
+    @Test func jsh2021LastResponseRuleNeedsOnlyTheEvaluationAfterTheSecondSession() {
+        let t = P.timeline(P.tace(0), [P.viable(20, 30)], P.tace(60), [P.viable(60, 90)])
+        #expect(verdict(.jsh2021, t, on: 200).status == .notRefractory)
+        let v = verdict(.jsh2021, t, on: 200, c.with("jsh2021.runRule", "lastResponse"))
+        #expect(v.status == .refractory)
+        #expect(v.dayMet == P.day(90))
+    }
+
+    @Test func theConfigurationInForceIsEchoed() {
+        let v = verdict(.jsh2014, P.timeline(P.twoSessions(viable: 70, 80)), on: 200, c.with("marker.r", "0.25"))
+        #expect(v.configurationText.hasPrefix("tacebridge-refractoriness-config-v1: "))
+        #expect(v.configurationText.contains("jsh.minConsecutive=2"))
+        #expect(v.configurationText.contains("marker.r=0.25"))
+        #expect(v.configurationText.contains("eval.windowDays=28-92"))
+        #expect(!v.configurationText.contains("kr.minSessions"))
+    }
+}

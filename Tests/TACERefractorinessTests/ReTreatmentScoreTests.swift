@@ -1,0 +1,152 @@
+import Testing
+import TACEModel
+@testable import TACERefractoriness
+
+@Suite("ART and ABCR (clinical reference 6)")
+struct ReTreatmentScoreTests {
+    /// TACE-1 on day 0 (labs on day −2, 5 Child-Pugh points), TACE-2 on day 60 (labs on day 58),
+    /// evaluation of TACE-1 on day 30.
+    func course(ast1: Double = 40, ast2: Double = 40, albumin2: Double = 40, overall: String = "PR",
+                afp: Double = 50, bclc: String? = "B") -> PatientTimeline {
+        var obs = P.liver(-2) + P.liver(58, albumin: albumin2)
+        obs += [P.quantity(.ast, ast1, -2), P.quantity(.ast, ast2, 58), P.afp(afp, -2), P.overall(overall, 30)]
+        if let bclc { obs.append(P.coded(.bclcStage, bclc, -10)) }
+        return P.timeline(obs, P.tace(0), P.tace(60))
+    }
+
+    func art(_ t: PatientTimeline, on n: Int = 100) -> ReTreatmentScore { ReTreatmentScores.art(t, on: P.day(n)) }
+    func abcr(_ t: PatientTimeline, on n: Int = 100) -> ReTreatmentScore { ReTreatmentScores.abcr(t, on: P.day(n)) }
+
+    @Test("ART AST item: a rise of exactly 25 % scores 0, above 25 % scores 4", arguments: [(125.0, 0.0), (126.0, 4.0), (100.0, 0.0)])
+    func artAST(ast2: Double, points: Double) {
+        let s = art(course(ast1: 100, ast2: ast2))
+        #expect(s.items.first { $0.name == "AST" }?.points == points)
+    }
+
+    @Test("ART Child-Pugh item: +0 → 0, +1 → 1.5, +2 → 3", arguments: [(40.0, 0.0), (30.0, 1.5), (25.0, 3.0)])
+    func artChildPugh(albumin2: Double, points: Double) {
+        #expect(art(course(albumin2: albumin2)).items.first { $0.name == "Child-Pugh" }?.points == points)
+    }
+
+    @Test func artChildPughDecreaseScoresZero() {
+        let t = P.timeline(P.liver(-2, albumin: 30), P.liver(58), [P.quantity(.ast, 40, -2), P.quantity(.ast, 40, 58), P.overall("PR", 30)],
+                           P.tace(0), P.tace(60))
+        #expect(art(t).items.first { $0.name == "Child-Pugh" }?.points == 0)
+    }
+
+    @Test("ART totals and groups: 0-1.5 acceptable, >=2.5 poor", arguments: [
+        (40.0, "PR", 0.0, "0-1.5"), (40.0, "SD", 1.0, "0-1.5"), (30.0, "PR", 1.5, "0-1.5"),
+        (30.0, "SD", 2.5, ">=2.5"), (25.0, "PD", 4.0, ">=2.5"),
+    ])
+    func artGroups(albumin2: Double, overall: String, total: Double, group: String) {
+        let s = art(course(albumin2: albumin2, overall: overall))
+        #expect(s.points == total)
+        #expect(s.group?.code == group)
+        #expect(s.rationale.contains("group \(group)"))
+    }
+
+    @Test func artIsNotComputedWithoutItsInputsAndSaysWhy() {
+        let noAST = P.timeline(P.liver(-2), P.liver(58), [P.overall("PR", 30)], P.tace(0), P.tace(60))
+        let s = art(noAST)
+        #expect(!s.isComputed)
+        #expect(s.missing.contains { $0.hasPrefix("AST before TACE-1") })
+        #expect(s.rationale.hasPrefix("ART score (Sieghart 2013) not computed"))
+        // A value from before TACE-1 never stands for "before TACE-2".
+        let onlyBefore = P.timeline(P.liver(-2), [P.quantity(.ast, 40, -2), P.overall("PR", 30)], P.tace(0), P.tace(20))
+        let b = art(onlyBefore)
+        #expect(b.missing.contains { $0.hasPrefix("AST after TACE-1") })
+        #expect(b.missing.contains { $0.hasPrefix("Child-Pugh after TACE-1") })
+        #expect(b.missing.contains { $0.contains("TACE-1 not evaluated") })
+        let single = ReTreatmentScores.art(P.timeline(P.tace(0)), on: P.day(0))
+        #expect(single.missing == ["the evaluation day is the day of the first TACE: there is no interval before a second one"])
+    }
+
+    @Test func withOneSessionTheSecondIsPlannedOnTheEvaluationDay() {
+        let t = P.timeline(P.liver(-2), P.liver(50), [P.quantity(.ast, 40, -2), P.quantity(.ast, 80, 50), P.overall("SD", 30)], P.tace(0))
+        let s = art(t, on: 55)
+        #expect(s.points == 5)
+        #expect(s.rationale.contains("second TACE planned on 2025-03-06"))
+    }
+
+    @Test("ABCR AFP item at 200 ng/mL", arguments: [(200.0, 0.0), (201.0, 1.0)])
+    func abcrAFP(afp: Double, points: Double) {
+        #expect(abcr(course(afp: afp)).items.first { $0.name == "AFP" }?.points == points)
+    }
+
+    @Test("ABCR BCLC item", arguments: [("A", 0.0), ("B", 2.0), ("C", 3.0)])
+    func abcrBCLC(stage: String, points: Double) {
+        #expect(abcr(course(bclc: stage)).items.first { $0.name == "BCLC" }?.points == points)
+    }
+
+    @Test("ABCR totals and groups: <=0, 1-3, >=4", arguments: [
+        ("A", 50.0, 40.0, "PR", -3.0, "<=0"),   // 0 + 0 + 0 − 3
+        ("A", 50.0, 40.0, "SD", 0.0, "<=0"),
+        ("A", 201.0, 40.0, "SD", 1.0, "1-3"),
+        ("C", 50.0, 40.0, "SD", 3.0, "1-3"),
+        ("C", 201.0, 40.0, "SD", 4.0, ">=4"),
+        ("C", 201.0, 25.0, "SD", 6.0, ">=4"),    // Child-Pugh +2 → +2
+        ("B", 50.0, 30.0, "SD", 2.0, "1-3"),     // Child-Pugh +1 → 0
+    ])
+    func abcrGroups(stage: String, afp: Double, albumin2: Double, overall: String, total: Double, group: String) {
+        let s = abcr(course(albumin2: albumin2, overall: overall, afp: afp, bclc: stage))
+        #expect(s.points == total)
+        #expect(s.group?.code == group)
+    }
+
+    @Test func abcrIsNotComputedOutsideBCLCAToCOrWithoutStage() {
+        let d = abcr(course(bclc: "D"))
+        #expect(!d.isComputed && d.missing.contains { $0.contains("stages A to C") })
+        let none = abcr(course(bclc: nil))
+        #expect(!none.isComputed && none.missing.contains("no BCLC stage recorded on or before TACE-1"))
+    }
+}
+
+@Suite("Factors after refractoriness (2024 HAIC study)")
+struct PostRefractorinessTests {
+    func factors(_ extra: [TypedObservation], sessions: Int = 1) -> [PostRefractorinessFactors.Factor] {
+        var obs = extra
+        for k in 0..<sessions { obs += P.tace(k * 40) }
+        let t = P.timeline(obs)
+        return PostRefractorinessFactors.assess(in: t, on: P.day(200), scoring: .init())
+    }
+
+    func present(_ f: [PostRefractorinessFactors.Factor], _ name: String) -> Bool? { f.first { $0.name == name }?.present }
+
+    @Test("albumin ≤ 3 g/dL (30 g/L)", arguments: [(30.0, true), (30.1, false)])
+    func albumin(value: Double, expected: Bool) {
+        #expect(present(factors([P.quantity(.albumin, value, 190)]), "albumin") == expected)
+    }
+
+    @Test("AST > 40 U/L", arguments: [(40.0, false), (41.0, true)])
+    func ast(value: Double, expected: Bool) {
+        #expect(present(factors([P.quantity(.ast, value, 190)]), "AST") == expected)
+    }
+
+    @Test("CRP > 3 mg/L", arguments: [(3.0, false), (3.5, true)])
+    func crp(value: Double, expected: Bool) {
+        #expect(present(factors([P.quantity(.crp, value, 190)]), "CRP") == expected)
+    }
+
+    @Test("more than 4 tumors", arguments: [(4.0, false), (5.0, true)])
+    func tumors(count: Double, expected: Bool) {
+        #expect(present(factors([P.count(count, 190)]), "tumor count") == expected)
+    }
+
+    @Test("more than 4 prior TACE sessions", arguments: [(4, false), (5, true)])
+    func sessions(n: Int, expected: Bool) {
+        #expect(present(factors([], sessions: n), "prior TACE sessions") == expected)
+    }
+
+    @Test func unrecordedFactorsAreSaidToBeUnknown() {
+        let f = factors([])
+        #expect(present(f, "albumin") == nil)
+        #expect(f.first { $0.name == "CRP" }?.detail.contains("not known") == true)
+    }
+
+    @Test func onlyRefractoryVerdictsCarryTheFactors() {
+        let refractory = verdict(.jsh2014, P.timeline(P.twoSessions(viable: 70, 80), [P.quantity(.albumin, 28, 85)]), on: 100)
+        #expect(refractory.notes.contains { $0.contains("2024 HAIC study") && $0.contains("albumin 28 g/L") && $0.contains("present") })
+        let not = verdict(.jsh2014, P.timeline(P.twoSessions(viable: 10, 10)), on: 100)
+        #expect(!not.notes.contains { $0.contains("HAIC") })
+    }
+}

@@ -1,0 +1,100 @@
+import Testing
+import TACEModel
+@testable import TACERefractoriness
+
+@Suite("Patient timeline")
+struct TimelineTests {
+    @Test func sessionsAreOnePerDayWithTheirSameDayAttributes() {
+        let t = P.timeline(
+            P.tace(0, selectivity: "superselective", adequacy: "adequate", intent: "curative"),
+            [P.obs(.tace, .event, 0, key: "second-record", type: "Procedure")],
+            P.tace(40, selectivity: "non-selective", agentChanged: "yes", reanalysed: "no"),
+            [P.coded(.taceAdequacy, "inadequate", 41)]  // a day without a session: not attached
+        )
+        #expect(t.sessions.count == 2)
+        #expect(t.sessions[0].procedures.count == 2)
+        #expect(t.sessions[0].selectivity?.value == .superselective)
+        #expect(t.sessions[0].adequate?.value == true)
+        #expect(t.sessions[0].intent?.value == .curative)
+        #expect(t.sessions[1].selectivity?.value == .nonSelective)
+        #expect(t.sessions[1].adequate == nil)
+        #expect(t.sessions[1].agentChanged?.value == true)
+        #expect(t.sessions[1].feedingArteryReanalysed?.value == false)
+        #expect(t.sessions[1].modificationRecorded)
+        #expect(t.unattachedSessionAttributes.map(\.concept) == [.taceAdequacy])
+    }
+
+    @Test func imagingOfOneDayIsOneStudy() {
+        let t = P.timeline([P.viable(60, 30, key: "a"), P.viable(20, 30, key: "b"), P.target("SD", 30), P.overall("PD", 30),
+                            P.count(3, 30), P.newLesions(1, 30), P.vp(2, 30), P.vv(0, 30), P.ehs(false, 30), P.count(2, -5)])
+        #expect(t.assessments.map(\.day) == [P.day(-5), P.day(30)])
+        let a = t.assessments[1]
+        #expect(a.viablePercents.map(\.value.value) == [60, 20])
+        #expect(a.targetResponses.map(\.value) == [.stableDisease])
+        #expect(a.overallResponses.map(\.value) == [.progressiveDisease])
+        #expect(a.tumorCount?.value.value == 3)
+        #expect(a.newIntrahepaticLesions?.value.value == 1)
+        #expect(a.portalVeinGrade?.value == 2)
+        #expect(a.hepaticVeinGrade?.value == 0)
+        #expect(a.extrahepaticSpread?.value == false)
+        #expect(a.hasResponseData)
+        #expect(t.assessments[0].tumorCount?.value.value == 2)
+    }
+
+    @Test func undatedAndUnusableObservationsAreCountedAndLeftOut() {
+        var undated = P.viable(70, 30)
+        undated.effective = nil
+        let preliminary = P.obs(.afp, .quantity(Measurement(500, .ngPerML)), 10, status: .preliminary)
+        let t = P.timeline(P.tace(0), [undated, preliminary, P.afp(400, 5)])
+        #expect(t.undatedCount == 1)
+        #expect(t.unusableStatusCount == 1)
+        #expect(t.assessments.isEmpty)
+        #expect(t.markers[.afp]?.map(\.value.value) == [400])
+    }
+
+    @Test func aCorrectedValueOnTheSameDayReplacesTheFinalOne() {
+        let final = P.afp(400, 5)
+        var corrected = P.afp(40, 5)
+        corrected.status = .corrected
+        let t = P.timeline([corrected, final])
+        #expect(t.markers[.afp]?.map(\.value.value) == [40])
+    }
+
+    @Test func otherTreatmentsIntentsAndAssertionsAreDated() {
+        let t = P.timeline(P.tace(0), [P.other(.resection, 20), P.other(.systemicTherapy, 50),
+                                       P.coded(.treatmentIntent, "palliative", 45), P.coded(.untreatableProgression, "present", 60),
+                                       P.coded(.ecog, "1", 0), P.coded(.bclcStage, "B", -3)])
+        #expect(t.otherTreatments.map(\.concept) == [.resection, .systemicTherapy])
+        #expect(t.intents.map(\.value) == [.palliative])
+        #expect(t.untreatableProgression.map(\.value) == [true])
+        #expect(t.ecog.map(\.value) == [1])
+        #expect(t.bclcStage.map(\.value) == ["B"])
+    }
+
+    @Test func asOfSeesNothingLater() {
+        let t = P.timeline(P.twoSessions(viable: 80, 80), [P.afp(100, 70), P.other(.ablation, 100)])
+        let cut = t.asOf(P.day(60))
+        #expect(cut.sessions.count == 2)
+        #expect(cut.assessments.map(\.day) == [P.day(30)])
+        #expect(cut.markers[.afp]?.isEmpty == true)
+        #expect(cut.otherTreatments.isEmpty)
+        #expect(cut.asOfDay == P.day(60))
+    }
+
+    @Test func evidenceIsNamedByItsSourceReferenceElseByConceptAndDayNeverByFile() {
+        var o = P.viable(70, 30)
+        #expect(EvidenceLabel.of(o) == "Observation/viable-tumor-percent-d30")
+        o.source = SourceProvenance(file: "/home/site/export.hl7", format: .hl7v2ER7, resourceReference: nil, location: "MSH[1]/OBX[2]",
+                                    recordKey: "m1#2")
+        #expect(EvidenceLabel.of(o) == "viable-tumor-percent of 2025-02-09")
+    }
+
+    @Test func clinicalDayIsTheLocalDateAsWritten() {
+        // 2025-03-01T23:30-05:00 is 04:30Z on 2 March: the day as written is 1 March.
+        let t = ClinicalTime(year: 2025, month: 3, day: 1, hour: 23, minute: 30, utcOffsetSeconds: -5 * 3600)
+        #expect(ClinicalDay(t) == ClinicalDay(year: 2025, month: 3, day: 1))
+        #expect(ClinicalDay(iso: "2025-03-01")?.description == "2025-03-01")
+        #expect(ClinicalDay(iso: "2025-03") == nil)
+        #expect(ClinicalDay(year: 2025, month: 3, day: 1).days(since: ClinicalDay(year: 2025, month: 1, day: 30)) == 30)
+    }
+}
