@@ -63,7 +63,8 @@ let package = Package(
             name: "tacebridge",
             dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel", "CLibXML2", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACECDAReader"]),
+        .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel", "CLibXML2", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACECDAReader",
+                                                                 "TACEHL7v2", "TACEHL7v2Reader"]),
 
         .testTarget(name: "TACEModelTests", dependencies: ["TACEModel"]),
         .testTarget(name: "TACEScoringTests", dependencies: ["TACEScoring", "TACEModel"]),

@@ -69,7 +69,7 @@ struct InputReader {
                 progress.update(file: path, bytes: buffer.count, total: total, resources: 0)
             }
             output.report.bytesRead += buffer.count
-            try readHL7v2(buffer, path: path, into: &output)
+            try readHL7v2(buffer, path: path, into: &output, drain: drain)
             try drain(&output)
         case .cda, .xml:
             try readWhole(file: file, path: path, total: total, buffer: &buffer, kind: "XML")
@@ -87,9 +87,11 @@ struct InputReader {
         }
     }
 
-    /// Parses a whole HL7 v2 ER7 file and maps its results. A parse error stops the run with its
-    /// position, or with `--on-invalid skip` is counted as one invalid item for the file.
-    private func readHL7v2(_ bytes: [UInt8], path: String, into output: inout FHIRReadOutput) throws(TACEBridgeError) {
+    /// Parses a whole HL7 v2 ER7 file and maps its results, handing them to `drain` every few hundred
+    /// messages (so observations do not pile up for the whole file). A parse error stops the run with
+    /// its position, or with `--on-invalid skip` is counted as one invalid item for the file.
+    private func readHL7v2(_ bytes: [UInt8], path: String, into output: inout FHIRReadOutput,
+                           drain: (inout FHIRReadOutput) throws(TACEBridgeError) -> Void) throws(TACEBridgeError) {
         let interchange: HL7Interchange
         do {
             interchange = try HL7Parser.parse(bytes)
@@ -100,10 +102,14 @@ struct InputReader {
                                            kind: .invalidResource, detail: "malformed HL7 v2: " + error.description))
             return
         }
-        do {
-            try hl7v2.read(interchange, file: path, into: &output)
-        } catch {
-            throw TACEBridgeError(.dataFormat, error.description)
+        let reader = hl7v2
+        for (n, message) in interchange.messages.enumerated() {
+            do {
+                try reader.read(message, file: path, into: &output)
+            } catch {
+                throw TACEBridgeError(.dataFormat, error.description)
+            }
+            if n % 256 == 255 { try drain(&output) }
         }
     }
 

@@ -18,6 +18,18 @@ extension ReadContext {
         return s
     }
 
+    /// As `optionalString`, but the string value itself (nothing decoded yet).
+    func optionalStringValue(_ object: JSONValue, _ key: String, path: @autoclosure () -> String) throws -> JSONValue? {
+        guard let v = object[key], !v.isNull else { return nil }
+        guard v.kind == .string else { throw InvalidElement(path() + "." + key, "must be a string") }
+        return v
+    }
+
+    /// The key of "no system" (a coding without `system` matches rows with an empty system).
+    static func noSystem(_ mappings: MappingTables) -> CodingSystemKey {
+        mappings.codingSystem(uri: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
     func array(_ object: JSONValue, _ key: String) throws -> [JSONValue] {
         guard let v = object[key], !v.isNull else { return [] }
         guard v.kind == .array else { throw InvalidElement("." + key, "must be an array") }
@@ -34,11 +46,13 @@ extension ReadContext {
         for coding in codings.elements {
             defer { index += 1 }
             guard coding.kind == .object else { throw InvalidElement(path + ".coding[\(index)]", "must be an object") }
-            let system = try optionalString(coding, "system", path: path + ".coding[\(index)]")
-            guard let code = try optionalString(coding, "code", path: path + ".coding[\(index)]") else { continue }
-            if let concept = mappings.concept(system: system, code: code) {
+            // Looked up by the bytes of system and code; Strings are made only for the coding that maps.
+            let system = try optionalStringValue(coding, "system", path: path + ".coding[\(index)]")
+            guard let code = try optionalStringValue(coding, "code", path: path + ".coding[\(index)]") else { continue }
+            let key = system?.withStringBytes { mappings.codingSystem(uri: $0) } ?? Self.noSystem(mappings)
+            if case .concept(let concept, _)? = code.withStringBytes({ mappings.lookup(key, code: $0) }) ?? nil {
                 let display = try optionalString(coding, "display", path: path + ".coding[\(index)]")
-                return (concept, OriginalCoding(system: system, code: code, display: display))
+                return (concept, OriginalCoding(system: system?.string, code: code.string ?? "", display: display))
             }
         }
         return nil
@@ -109,10 +123,16 @@ extension ReadContext {
 
     /// `<element>DateTime`, `<element>Instant`, or `<element>Period.start` (else `.end`).
     func effectiveTime(dateTime: JSONValue?, instant: JSONValue?, period: JSONValue?, path: String, element: String) throws -> ClinicalTime? {
-        for (value, suffix) in [(dateTime, "DateTime"), (instant, "Instant")] {
-            guard let value, !value.isNull else { continue }
-            guard let text = value.string, let t = ClinicalTime(fhir: text) else {
-                throw InvalidElement(path + "." + element + suffix, "is not a valid FHIR \(suffix == "Instant" ? "instant" : "dateTime")")
+        // Parsed from the JSON bytes (no String per date).
+        if let dateTime, !dateTime.isNull {
+            guard let t = dateTime.withStringBytes({ ClinicalTimeFormat.parse($0, strictFHIR: true) }) ?? nil else {
+                throw InvalidElement(path + "." + element + "DateTime", "is not a valid FHIR dateTime")
+            }
+            return t
+        }
+        if let instant, !instant.isNull {
+            guard let t = instant.withStringBytes({ ClinicalTimeFormat.parse($0, strictFHIR: true) }) ?? nil else {
+                throw InvalidElement(path + "." + element + "Instant", "is not a valid FHIR instant")
             }
             return t
         }
@@ -169,19 +189,8 @@ func isPlainRelativeReference(_ reference: String) -> Bool {
     }
 }
 
-/// Source text that may be echoed in a report (units, code systems, codes): shown quoted when it looks
-/// like a code — at most 64 characters, no spaces, only the characters codes and URIs use — and
-/// withheld otherwise, because a misaligned field can carry a name or a value (patient data).
-func echoable(_ text: String) -> String {
-    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/%.*[]{}^_'-:|#+~µμ".unicodeScalars)
-    guard !text.isEmpty, text.unicodeScalars.count <= 64, text.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
-        return "(text withheld: it does not look like a code)"
-    }
-    return "'" + text + "'"
-}
+/// Source text that may be echoed in a report: see `ReportText.echoable`.
+func echoable(_ text: String) -> String { ReportText.echoable(text) }
 
-/// `system|code` for reports, withheld when either part does not look like a code.
-func codingText(_ system: String?, _ code: String) -> String {
-    let text = (system ?? "") + "|" + code
-    return echoable(text).hasPrefix("'") ? text : echoable(text)
-}
+/// `system|code` for reports: see `ReportText.codingText`.
+func codingText(_ system: String?, _ code: String) -> String { ReportText.codingText(system, code) }

@@ -73,7 +73,14 @@ public struct ReadReport: Sendable {
     /// Detailed items kept (the first `maxItems`); counts are always complete.
     public var items: [SkippedItem] = []
     public var maxItems = 10_000
-    public private(set) var skippedByKind: [SkipKind: Int] = [:]
+    /// Counts by kind, in `SkipKind.allCases` order (an array: counting hashes no `String`).
+    private var counts = [Int](repeating: 0, count: SkipKind.allCases.count)
+    /// The number of items skipped, by kind (kinds with none are absent).
+    public var skippedByKind: [SkipKind: Int] {
+        var out: [SkipKind: Int] = [:]
+        for (kind, count) in zip(SkipKind.allCases, counts) where count > 0 { out[kind] = count }
+        return out
+    }
     public var resourcesByType: [String: Int] = [:]
     public var observationsProduced = 0
     public var filesRead = 0
@@ -81,16 +88,32 @@ public struct ReadReport: Sendable {
 
     public init() {}
 
-    public var skippedTotal: Int { skippedByKind.values.reduce(0, +) }
+    public var skippedTotal: Int { counts.reduce(0, +) }
     public var itemsTruncated: Bool { skippedTotal > items.count }
 
     public mutating func skip(_ item: SkippedItem) {
-        skippedByKind[item.kind, default: 0] += 1
+        count(item.kind)
         if items.count < maxItems { items.append(item) }
     }
 
+    private mutating func count(_ kind: SkipKind) {
+        if let index = Self.kinds.firstIndex(of: kind) { counts[index] += 1 }
+    }
+
+    private static let kinds = SkipKind.allCases
+
+    /// Whether `skip` still lists items (the first `maxItems`); counts are always complete.
+    public var listsItems: Bool { items.count < maxItems }
+
+    /// Counts one item of `kind` and lists it while the list has room; `item` (whose kind must be
+    /// `kind`) is made only then, so readers of large inputs build no text for unlisted items.
+    public mutating func skip(_ kind: SkipKind, _ item: @autoclosure () -> SkippedItem) {
+        count(kind)
+        if items.count < maxItems { items.append(item()) }
+    }
+
     public mutating func merge(_ other: ReadReport) {
-        for (k, v) in other.skippedByKind { skippedByKind[k, default: 0] += v }
+        for i in counts.indices { counts[i] += other.counts[i] }
         for item in other.items where items.count < maxItems { items.append(item) }
         for (k, v) in other.resourcesByType { resourcesByType[k, default: 0] += v }
         observationsProduced += other.observationsProduced

@@ -24,13 +24,13 @@ public enum NormalizedResourceWriter {
     /// Deterministic business identifier of the normalized resource: the same source record and concept
     /// give the same value in every run and from every file (conditional creates are idempotent).
     public static func id(of o: TypedObservation) -> StableID {
-        StableID([o.source.recordKey, o.concept.rawValue])
+        StableID(o.source.recordKey, o.concept.rawValue)
     }
 
     /// The entry's fullUrl id: the position the observation was read from (file, location, concept), so it is
     /// unique within a run by construction and no set of written ids has to be kept (memory stays flat).
     public static func entryID(of o: TypedObservation) -> StableID {
-        StableID([o.source.file, o.source.location, o.concept.rawValue])
+        StableID(o.source.file, o.source.location, o.concept.rawValue)
     }
 
     public static func fullUrl(of o: TypedObservation) -> String { entryID(of: o).urnUUID }
@@ -150,9 +150,13 @@ public enum NormalizedResourceWriter {
         let category: JSONDocument
         let code: JSONDocument
 
-        static let all: [Concept: ConstantParts] = Dictionary(uniqueKeysWithValues: Concept.allCases.map { ($0, build($0)) })
+        /// In `Concept.allCases` order: found by position, since hashing a String-backed enum hashes its name.
+        static let all: [ConstantParts] = concepts.map(build)
+        static let concepts = Concept.allCases
 
-        static func of(_ concept: Concept) -> ConstantParts { all[concept] ?? build(concept) }
+        static func of(_ concept: Concept) -> ConstantParts {
+            concepts.firstIndex(of: concept).map { all[$0] } ?? build(concept)
+        }
 
         static func build(_ concept: Concept) -> ConstantParts {
             func document(_ write: (inout JSONWriter) -> Void) -> JSONDocument {

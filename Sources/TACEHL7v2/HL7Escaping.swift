@@ -20,6 +20,13 @@ public enum HL7Escaping {
             return decodeText(buffer)
         }
         if let plain { return plain }
+        if let ascii = bytes.withUnsafeBufferPointer({ decodeASCII($0, delimiters: delimiters) }) { return ascii }
+        return decodePieces(bytes, delimiters: delimiters)
+    }
+
+    /// The general decoding: each run of text and each escape decoded on its own.
+    static func decodePieces(_ bytes: ArraySlice<UInt8>, delimiters: HL7Delimiters) -> String {
+        let escape = delimiters.escape
         var out = ""
         out.reserveCapacity(bytes.count)
         var runStart = bytes.startIndex
@@ -40,6 +47,70 @@ public enum HL7Escaping {
         }
         out += decodeText(bytes[runStart..<end])
         return out
+    }
+
+    /// `decode` for the common case of ASCII text whose escapes decode to ASCII (delimiters,
+    /// `\.br\`, ASCII `\Xhh\`): the text is built as bytes and made into a `String` once, instead
+    /// of one `String` per piece. Nil when the value holds other bytes or escapes (the general path).
+    static func decodeASCII(_ bytes: UnsafeBufferPointer<UInt8>, delimiters: HL7Delimiters) -> String? {
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        let escape = delimiters.escape
+        var general = false  // an escape whose text is not ASCII: left to the general path
+        // Decoding never lengthens ASCII text (every escape is at least as long as what it stands
+        // for), so the text is written straight into a string of the input's length at most.
+        let text = String(unsafeUninitializedCapacity: bytes.count) { out in
+            var n = 0
+            func put(_ b: UInt8) { out[n] = b; n += 1 }
+            func putRaw(_ from: Int, _ to: Int) { for k in from...to { put(bytes[k]) } }
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                guard b == escape else { put(b); i += 1; continue }
+                var close = i + 1
+                while close < bytes.count, bytes[close] != escape { close += 1 }
+                guard close < bytes.count else {  // no closing escape: the rest as written
+                    putRaw(i, bytes.count - 1)
+                    break
+                }
+                let length = close - i - 1
+                let first = length > 0 ? bytes[i + 1] : 0
+                if length == 1 {
+                    switch first {
+                    case UInt8(ascii: "F"): put(delimiters.field)
+                    case UInt8(ascii: "S"): put(delimiters.component)
+                    case UInt8(ascii: "T"): put(delimiters.subcomponent)
+                    case UInt8(ascii: "R"): put(delimiters.repetition)
+                    case UInt8(ascii: "E"): put(escape)
+                    case UInt8(ascii: "P") where delimiters.truncation != nil: put(delimiters.truncation ?? escape)
+                    default: putRaw(i, close)  // unknown: kept as written
+                    }
+                } else if length == 3, first == UInt8(ascii: "."), bytes[i + 2] == UInt8(ascii: "b"), bytes[i + 3] == UInt8(ascii: "r") {
+                    put(0x0A)
+                } else if first == UInt8(ascii: "X") {
+                    // Hexadecimal bytes: interpret() decides; only an ASCII result stays on this path.
+                    if let decoded = interpret(Array(bytes[(i + 1)..<close])[...], delimiters: delimiters) {
+                        guard decoded.utf8.allSatisfy({ $0 < 0x80 }), decoded.utf8.count <= close - i + 1 else {
+                            general = true
+                            return 0
+                        }
+                        for c in decoded.utf8 { put(c) }
+                    } else {
+                        putRaw(i, close)
+                    }
+                } else {
+                    putRaw(i, close)  // formatting, character sets, unknown: kept as written
+                }
+                i = close + 1
+            }
+            return n
+        }
+        return general ? nil : text
+    }
+
+    /// Decodes one value borrowed from the input; as `decode(_:delimiters:)` on an array slice.
+    public static func decode(_ buffer: UnsafeBufferPointer<UInt8>, delimiters: HL7Delimiters) -> String {
+        if buffer.firstIndex(of: delimiters.escape) == nil { return decodeText(buffer) }
+        return decodeASCII(buffer, delimiters: delimiters) ?? decodePieces(Array(buffer)[...], delimiters: delimiters)
     }
 
     /// Text without escape processing: UTF-8 when valid, else ISO 8859-1.

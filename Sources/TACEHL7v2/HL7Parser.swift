@@ -320,11 +320,7 @@ struct ER7Scanner {
         var j = start
         while true {
             let stop = scanEnd - fieldStart > maxField ? fieldStart + maxField + 1 : scanEnd
-            while j < stop {
-                let b = p[j]
-                if b == fs || b < 0x20 { break }
-                j &+= 1
-            }
+            j = nextSeparatorOrControl(from: j, to: stop, fs: fs)
             if j == stop {
                 if stop == end { break }
                 let entry = fieldStarts.count - first - 1
@@ -356,6 +352,38 @@ struct ER7Scanner {
         return j
     }
 
+    /// The first offset in `start..<stop` holding `fs` or a control byte (below 0x20), or `stop`.
+    /// Eight bytes at a time: a field is a few to a few hundred bytes, and this loop is the parser.
+    @inline(__always)
+    func nextSeparatorOrControl(from start: Int, to stop: Int, fs: UInt8) -> Int {
+        var j = start
+        #if _endian(little)
+        if let base = p.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            let separators = UInt64(fs) &* ones
+            while j &+ 8 <= stop {
+                // In bounds: j + 8 <= stop <= p.count. Unaligned loads are allowed on every target.
+                let word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                // A byte is flagged when it is zero after XOR with the separator, or below 0x20
+                // (the classic "has zero byte" / "has byte less than" tests). Borrows can flag a
+                // byte wrongly only above a true flag, so the lowest flag is exact, and on a
+                // little-endian machine the lowest byte is the first in memory.
+                let x = word ^ separators
+                let found = ((x &- ones) & ~x & highs) | ((word &- 0x20 &* ones) & ~word & highs)
+                if found != 0 { return j &+ found.trailingZeroBitCount >> 3 }
+                j &+= 8
+            }
+        }
+        #endif
+        while j < stop {
+            let b = p[j]
+            if b == fs || b < 0x20 { break }
+            j &+= 1
+        }
+        return j
+    }
+
     @inline(__always)
     func isEnvelope(_ id: UInt32) -> Bool {
         id == SegmentID.fhs || id == SegmentID.bhs || id == SegmentID.bts || id == SegmentID.fts
@@ -372,7 +400,8 @@ struct ER7Scanner {
     /// Reads and checks MSH-1 / MSH-2 (or FHS / BHS-1 / -2).
     /// Returns the delimiters and whether MSH-2 had a doubled escape character.
     func readDelimiters(at i: Int, end: Int, id: UInt32) throws(HL7ParseError) -> (HL7Delimiters, Bool) {
-        let name = SegmentID.string(id)
+        // Texts for errors only: made when an error is (the header of every message passes here).
+        var name: String { SegmentID.string(id) }
         func fail(_ detail: String, at offset: Int, field: Int) -> HL7ParseError {
             var e = error(.invalidDelimiters(detail: detail), at: offset, inSegment: true, segmentID: id, field: field)
             if id != SegmentID.msh { e.messageIndex = nil; e.segmentIndex = nil }
@@ -386,16 +415,15 @@ struct ER7Scanner {
         guard HL7Delimiters.isAllowedDelimiter(fs) else {
             throw fail("\(name)-1 (field separator) is a letter, digit, space or control byte", at: i + 3, field: 1)
         }
-        var chars: [UInt8] = []
         var k = i + 4
-        while k < end, chars.count < 6 {
+        while k < end, k - (i + 4) < 6 {
             let b = p[k]
             if b == fs || b == ASCII.cr || b == ASCII.lf { break }
-            chars.append(b)
             k += 1
         }
+        let chars = UnsafeBufferPointer(rebasing: p[(i + 4)..<k])
         let printable = chars.allSatisfy(HL7Delimiters.isAllowedDelimiter)
-        let quoted = printable ? " '" + String(decoding: chars, as: UTF8.self) + "'" : ""
+        var quoted: String { printable ? " '" + String(decoding: chars, as: UTF8.self) + "'" : "" }
         switch chars.count {
         case 0: throw fail("\(name)-2 (encoding characters) is missing", at: i + 4, field: 2)
         case 1...3:
@@ -414,10 +442,10 @@ struct ER7Scanner {
         // the fourth would be the subcomponent separator and equal the
         // escape character, which no sender can mean; the four distinct
         // characters in standard order are the only usable reading.
-        if chars.count == 5, chars[2] == chars[3], Set(chars).count == 4 {
+        if chars.count == 5, chars[2] == chars[3], Self.distinctCount(chars) == 4 {
             return (HL7Delimiters(field: fs, component: chars[0], repetition: chars[1], escape: chars[2], subcomponent: chars[4]), true)
         }
-        if Set(chars).count != chars.count {
+        if Self.distinctCount(chars) != chars.count {
             throw fail("\(name)-2\(quoted) repeats an encoding character", at: i + 4, field: 2)
         }
         return (HL7Delimiters(
@@ -426,6 +454,13 @@ struct ER7Scanner {
     }
 
     // MARK: Helpers
+
+    /// The number of distinct bytes among at most a few.
+    static func distinctCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for (n, b) in bytes.enumerated() where !bytes[..<n].contains(b) { count += 1 }
+        return count
+    }
 
     func skipBOM(_ i: Int, end: Int) -> Int {
         if i + 2 < end, p[i] == 0xEF, p[i + 1] == 0xBB, p[i + 2] == 0xBF { return i + 3 }

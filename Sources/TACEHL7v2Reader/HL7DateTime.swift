@@ -7,15 +7,20 @@ import TACEModel
 /// precision); an offset on a date-only value is accepted and kept.
 public enum HL7DateTime {
     public static func parse(_ text: String) -> ClinicalTime? {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse($0) }
+    }
+
+    /// Parses the UTF-8 bytes of a DTM (as `parse(_:)` on their text).
+    public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> ClinicalTime? {
         var end = b.count
         var offset: Int? = nil
         // Offset: the last '+' or '-' (a DTM has no other sign).
         if let signIndex = b.lastIndex(where: { $0 == 0x2B || $0 == 0x2D }) {
-            let zone = b[(signIndex + 1)...]
+            let zone = UnsafeBufferPointer(rebasing: b[(signIndex + 1)...])
             guard zone.count == 4, zone.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-            let hh = Int(zone[zone.startIndex] - 48) * 10 + Int(zone[zone.startIndex + 1] - 48)
-            let mm = Int(zone[zone.startIndex + 2] - 48) * 10 + Int(zone[zone.startIndex + 3] - 48)
+            let hh = Int(zone[0] - 48) * 10 + Int(zone[1] - 48)
+            let mm = Int(zone[2] - 48) * 10 + Int(zone[3] - 48)
             guard hh <= 14, mm < 60 else { return nil }
             offset = (b[signIndex] == 0x2D ? -1 : 1) * (hh * 3600 + mm * 60)
             end = signIndex

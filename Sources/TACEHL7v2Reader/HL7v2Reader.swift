@@ -63,11 +63,16 @@ public struct HL7v2Reader: Sendable {
         let prefix = "message \(message.index)"
         let isOrder = type.code.map { Self.orderMessageCodes.contains($0) } ?? false
         let key = message.header[3].string + "|" + message.header[4].string + "|" + message.header[10].string
+        let locationPrefix = prefix + " OBX[", recordKeyPrefix = key + "#OBX-"
 
         var identity: PatientIdentity? = nil
-        var obr: (segment: HL7Segment, occurrence: Int, results: Int, suffix: String)? = nil
-        var occurrences: [String: Int] = [:]
-        let segments = message.segments
+        var obr: (segment: HL7Segment, index: Int, occurrence: Int, results: Int, suffix: String)? = nil
+        // Counted here and added to the report once per message.
+        var obrCount = 0, obxCount = 0
+        defer {
+            if obrCount > 0 { out.report.resourcesByType["OBR", default: 0] += obrCount }
+            if obxCount > 0 { out.report.resourcesByType["OBX", default: 0] += obxCount }
+        }
 
         func closeOBR(_ out: inout FHIRReadOutput) {
             guard let group = obr else { return }
@@ -84,73 +89,88 @@ public struct HL7v2Reader: Sendable {
             }
         }
 
-        var index = 0
-        while index < segments.count {
-            let segment = segments[index]
-            let id = segment.id
-            let occurrence = (occurrences[id] ?? 0) + 1
-            occurrences[id] = occurrence
-            let suffix = locate?(message.index, index) ?? ""
-            index += 1
-            switch id {
-            case "PID":
-                // A new patient group: the previous group's OBR (and its time) no longer applies.
-                closeOBR(&out)
-                obr = nil
-                identity = patientIdentity(segment)
-            case "OBR":
-                closeOBR(&out)
-                out.report.resourcesByType["OBR", default: 0] += 1
-                obr = (segment, occurrence, 0, suffix)
-            case "OBX":
-                out.report.resourcesByType["OBX", default: 0] += 1
-                obr?.results += 1
-                var notes: [String] = []
-                while index < segments.count, segments[index].id == "NTE" {
-                    let nte = segments[index]
-                    occurrences["NTE", default: 0] += 1
-                    let text = nte[3].repetitions.map(\.string).joined(separator: "\n")
-                    if !text.isEmpty { notes.append(text) }
-                    index += 1
-                }
-                let location = prefix + " OBX[\(occurrence)]" + suffix
-                if isOrder {
-                    skip(&out, file, location, "OBX", .orderNotResult, "OBX in an order message (\(echoable(type.description))): an order detail")
+        try message.withView { (view) throws(HL7v2ReadError) in
+            var systems = CodingSystemCache()
+            var context = ResultContext(file: file, locationPrefix: locationPrefix, recordKeyPrefix: recordKeyPrefix, occurrence: 0,
+                                        identity: nil, obr: nil, notes: [], wantsDetails: true, locationSuffix: "")
+            var index = 0
+            while index < view.segmentCount {
+                let segment = index
+                index += 1
+                switch view.segmentID(segment) {
+                case .pid:
+                    // A new patient group: the previous group's OBR (and its time) no longer applies.
+                    closeOBR(&out)
+                    obr = nil
+                    identity = patientIdentity(view, segment)
+                case .obr:
+                    closeOBR(&out)
+                    obrCount += 1
+                    obr = (message.segments[segment], segment, obrCount, 0, locate?(message.index, segment) ?? "")
+                case .obx:
+                    obxCount += 1
+                    obr?.results += 1
+                    var notes: [String] = []
+                    while index < view.segmentCount, view.segmentID(index) == .nte {
+                        let text = noteText(view, index)
+                        if !text.isEmpty { notes.append(text) }
+                        index += 1
+                    }
+                    // One context per message, updated per OBX (making one per OBX retained its strings each time).
+                    context.occurrence = obxCount
+                    context.identity = identity
+                    context.obr = obr?.index
+                    context.notes = notes
+                    context.wantsDetails = out.report.listsItems
+                    context.locationSuffix = locate?(message.index, segment) ?? ""
+                    if isOrder {
+                        out.report.skip(.orderNotResult, SkippedItem(
+                            file: file, location: context.location, resourceType: "OBX", kind: .orderNotResult,
+                            detail: "OBX in an order message (\(echoable(type.description))): an order detail"))
+                        continue
+                    }
+                    do throws(InvalidField) {
+                        if let o = try readOBX(view, segment, context: context, systems: &systems, into: &out) {
+                            out.observations.append(o)
+                            out.report.observationsProduced += 1
+                        }
+                    } catch {
+                        let where_ = context.numbered(context.locationPrefix, obxCount, "]-") + String(error.field) + context.locationSuffix
+                        if invalidPolicy == .fail {
+                            throw HL7v2ReadError(file: file, location: where_, reason: error.reason)
+                        }
+                        skip(&out, file, where_, "OBX", .invalidResource, error.reason)
+                    }
+                default:
                     continue
                 }
-                do throws(InvalidField) {
-                    let context = ResultContext(file: file, location: location, recordKey: key + "#OBX-\(occurrence)",
-                                                identity: identity, obr: obr?.segment, notes: notes)
-                    if let o = try readOBX(segment, context: context, into: &out) {
-                        out.observations.append(o)
-                        out.report.observationsProduced += 1
-                    }
-                } catch {
-                    let where_ = prefix + " OBX[\(occurrence)]-" + String(error.field) + suffix
-                    if invalidPolicy == .fail {
-                        throw HL7v2ReadError(file: file, location: where_, reason: error.reason)
-                    }
-                    skip(&out, file, where_, "OBX", .invalidResource, error.reason)
-                }
-            default:
-                continue
             }
         }
         closeOBR(&out)
     }
 
+    /// NTE-3, its repetitions joined by line breaks.
+    func noteText(_ view: HL7MessageView, _ nte: Int) -> String {
+        let comment = view.field(nte, 3)
+        let count = view.repetitionCount(comment)
+        if count == 1 { return view.string(view.repetition(comment, 1)) }
+        return (0..<count).map { view.string(view.repetition(comment, $0 + 1)) }.joined(separator: "\n")
+    }
+
     /// PID-3: every repetition with a CX.1 value, its CX.4 assigning authority mapped to a system.
-    func patientIdentity(_ pid: HL7Segment) -> PatientIdentity? {
+    func patientIdentity(_ view: HL7MessageView, _ pid: Int) -> PatientIdentity? {
         var identifiers: [PatientIdentifier] = []
-        for repetition in pid[3].repetitions {
-            let value = repetition.component(1).string.trimmed
+        let field = view.field(pid, 3)
+        for repetition in 0..<view.repetitionCount(field) {
+            let cx = view.components(of: view.repetition(field, repetition + 1))
+            let value = FieldText(view, cx, 1)
             guard !value.isEmpty else { continue }
-            let authority = repetition.component(4)
+            let authority = view.subcomponents(of: cx[4])
             identifiers.append(PatientIdentifier(
-                system: identifierSystem(namespace: authority.subcomponent(1).string.trimmed,
-                                         universalID: authority.subcomponent(2).string.trimmed,
-                                         universalIDType: authority.subcomponent(3).string.trimmed),
-                value: value))
+                system: identifierSystem(namespace: FieldText(view, authority, 1).string,
+                                         universalID: FieldText(view, authority, 2).string,
+                                         universalIDType: FieldText(view, authority, 3).string),
+                value: value.string))
         }
         return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
     }
@@ -161,13 +181,21 @@ public struct HL7v2Reader: Sendable {
     public func identifierSystem(namespace: String, universalID: String, universalIDType: String) -> String? {
         if !namespace.isEmpty, let s = mappings.identifierSystem(assigningAuthority: namespace) { return s }
         if !universalID.isEmpty, let s = mappings.identifierSystem(assigningAuthority: universalID) { return s }
-        if !universalID.isEmpty, universalIDType.uppercased() == "ISO", isOID(universalID) { return "urn:oid:" + universalID }
+        if !universalID.isEmpty, isISO(universalIDType), isOID(universalID) { return "urn:oid:" + universalID }
         if !namespace.isEmpty { return Self.unmappedAuthorityPrefix + namespace }
         if !universalID.isEmpty { return Self.unmappedAuthorityPrefix + universalID }
         return nil
     }
 
     public static let unmappedAuthorityPrefix = "urn:tacebridge:hl7v2-authority:"
+
+    /// Whether an HD universal id type is `ISO` in any case (as `uppercased() == "ISO"`, without
+    /// making a String for the usual three ASCII letters).
+    func isISO(_ type: String) -> Bool {
+        let utf8 = type.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return type.uppercased() == "ISO" }
+        return utf8.count == 3 && utf8.elementsEqual("ISO".utf8, by: { FieldText.upper($0) == $1 })
+    }
 
     func skip(_ out: inout FHIRReadOutput, _ file: String, _ location: String, _ type: String, _ kind: SkipKind, _ detail: String) {
         out.report.skip(SkippedItem(file: file, location: location, resourceType: type, kind: kind, detail: detail))
@@ -176,18 +204,21 @@ public struct HL7v2Reader: Sendable {
 
 /// Digits separated by single dots, starting with a digit: `2.16.840.1.113883.19`.
 func isOID(_ text: String) -> Bool {
-    var previousDot = true
-    for b in text.utf8 {
-        if b == 0x2E {
-            if previousDot { return false }
-            previousDot = true
-        } else if b >= 0x30 && b <= 0x39 {
-            previousDot = false
-        } else {
-            return false
+    var text = text
+    return text.withUTF8 { bytes in  // contiguous bytes: iterating String.utf8 costs far more
+        var previousDot = true
+        for b in bytes {
+            if b == 0x2E {
+                if previousDot { return false }
+                previousDot = true
+            } else if b >= 0x30 && b <= 0x39 {
+                previousDot = false
+            } else {
+                return false
+            }
         }
+        return !previousDot
     }
-    return !previousDot
 }
 
 extension String {

@@ -122,6 +122,20 @@ public struct JSONValue: Sendable {
         }
     }
 
+    /// Calls `body` with the decoded string's UTF-8 bytes if this is a string (nil otherwise): the
+    /// input bytes themselves when the string has no escapes, so looking a string up makes no copy.
+    public func withStringBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let n = node
+        guard n.tag == Node.string else { return nil }
+        guard !n.flag else {
+            var decoded = string ?? ""
+            return decoded.withUTF8(body)
+        }
+        return storage.bytes.withUnsafeBufferPointer { bytes in
+            body(UnsafeBufferPointer(rebasing: bytes[(Int(n.start) + 1)..<(Int(n.end) - 1)]))
+        }
+    }
+
     /// True iff this is a string whose decoded value equals `s`.
     public func stringEquals(_ s: String) -> Bool {
         let n = node

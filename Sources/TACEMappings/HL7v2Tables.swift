@@ -34,6 +34,7 @@ extension MappingTables {
             let site = try Self.parseNameTable(HeaderedTable(text: authorities, file: authoritiesFile, required: Self.authorityColumns), key: "authority")
             merged.assigningAuthorities.merge(site) { _, siteRow in siteRow }
         }
+        merged.reindex()
         return merged
     }
 

@@ -72,20 +72,21 @@ public struct MappingTables: Sendable {
         var parameter: String?
     }
 
-    var codes: [CodeKey: CodeEntry] = [:]
-    var values: [ValueKey: ValueEntry] = [:]
-    var rejections: [CodeKey: String] = [:]
+    // Changing a table that `ByteIndex` copies drops the index (`didSet`); `reindex()` rebuilds it.
+    var codes: [CodeKey: CodeEntry] = [:] { didSet { cachedIndex = nil } }
+    var values: [ValueKey: ValueEntry] = [:] { didSet { cachedIndex = nil } }
+    var rejections: [CodeKey: String] = [:] { didSet { cachedIndex = nil } }
     /// Rows naming a concept, keyed by (unit, canonical unit of that concept) and concept.
-    var specificConversions: [Concept: [UCUMUnit: Conversion]] = [:]
+    var specificConversions: [Concept: [UCUMUnit: Conversion]] = [:] { didSet { cachedIndex = nil } }
     /// `*` rows, keyed by (unit, target canonical unit).
-    var wildcardConversions: [ConversionKey: Conversion] = [:]
-    var knownUnits: Set<String> = []
-    var spellings: [String: UCUMUnit] = [:]
+    var wildcardConversions: [ConversionKey: Conversion] = [:] { didSet { cachedIndex = nil } }
+    var knownUnits: Set<String> = [] { didSet { cachedIndex = nil } }
+    var spellings: [String: UCUMUnit] = [:] { didSet { cachedIndex = nil } }
     /// Case-folded spellings; `nil` marks a folded text that two different units share.
     var foldedSpellings: [String: UCUMUnit?] = [:]
     var parameterDefaults: [String: Double] = [:]
     /// `hl7v2-coding-systems.csv`: coding-system name -> URI.
-    var hl7v2CodingSystems: [String: String] = [:]
+    var hl7v2CodingSystems: [String: String] = [:] { didSet { cachedIndex = nil } }
     /// `assigning-authorities.csv`: HD namespace id or universal id -> identifier system URI.
     var assigningAuthorities: [String: String] = [:]
     /// `xml-formats.csv`: site-described XML formats, sorted by name (see XMLFormatTables.swift).
@@ -95,6 +96,12 @@ public struct MappingTables: Sendable {
     public internal(set) var siteOverrides: [SiteOverride] = []
     /// `code-system-oids.csv`: code-system OID -> URI (CDA `codeSystem`).
     var codeSystemOIDs: [String: String] = [:]
+
+    /// The byte-keyed index of the tables above (`ByteLookups.swift`), built once the tables are
+    /// complete; nil after any change to them (lookups then build a temporary one: correct, slow).
+    private var cachedIndex: ByteIndex? = nil
+    var byteIndex: ByteIndex { cachedIndex ?? ByteIndex(self) }
+    mutating func reindex() { cachedIndex = ByteIndex(self) }
 
     /// Named parameters defined by `units.csv` rows (e.g. `afp.ngPerIU`), with the values in force.
     public internal(set) var parameters: [String: Double] = [:]
@@ -127,18 +134,19 @@ public struct MappingTables: Sendable {
                               spellings: text("unit-spellings.csv"), spellingsFile: defaultFolder + "unit-spellings.csv",
                               codes: text("codes.csv"), codesFile: defaultFolder + "codes.csv",
                               values: text("values.csv"), valuesFile: defaultFolder + "values.csv",
-                              rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv")
+                              rejected: text("rejected.csv"), rejectedFile: defaultFolder + "rejected.csv", indexed: false)
         try tables.loadHL7v2(codingSystems: text("hl7v2-coding-systems.csv"), codingSystemsFile: defaultFolder + "hl7v2-coding-systems.csv",
                              authorities: text("assigning-authorities.csv"), authoritiesFile: defaultFolder + "assigning-authorities.csv")
         try tables.loadXMLFormats(text("xml-formats.csv"), file: defaultFolder + "xml-formats.csv")
         try tables.loadCodeSystemOIDs(text("code-system-oids.csv"), file: defaultFolder + "code-system-oids.csv")
+        tables.reindex()
         return tables
     }
 
     /// Builds tables from explicit texts (the defaults go through here too); for tests and tools.
     static func load(units: String, unitsFile: String, spellings: String, spellingsFile: String,
                      codes: String, codesFile: String, values: String, valuesFile: String,
-                     rejected: String, rejectedFile: String) throws(MappingError) -> MappingTables {
+                     rejected: String, rejectedFile: String, indexed: Bool = true) throws(MappingError) -> MappingTables {
         var t = MappingTables()
         try t.loadUnits(HeaderedTable(text: units, file: unitsFile, required: ["concept", "unit", "factor", "parameter"]))
         try t.loadSpellings(HeaderedTable(text: spellings, file: spellingsFile, required: ["text", "unit"]))
@@ -151,6 +159,7 @@ public struct MappingTables: Sendable {
                                    reason: "\(key.system)|\(key.code) is rejected (\(reason)) but \(mapped.file):\(mapped.line) maps it to \(mapped.concept.rawValue)")
             }
         }
+        if indexed { t.reindex() }  // the defaults index once, after their HL7 v2 tables
         return t
     }
 
@@ -180,6 +189,7 @@ public struct MappingTables: Sendable {
             merged.values.merge(site) { _, siteRow in siteRow }
         }
         merged.siteOverrides.sort { ($0.siteFile, $0.siteLine) < ($1.siteFile, $1.siteLine) }
+        merged.reindex()
         return merged
     }
 
@@ -229,7 +239,7 @@ public struct MappingTables: Sendable {
     /// Converts to the concept's canonical unit; nil if no conversion is known (or the concept
     /// is not a quantity). The conversion is nil when the unit already is canonical.
     public func convert(_ value: Double, from unit: UCUMUnit, for concept: Concept) -> (value: Double, conversion: AppliedConversion?)? {
-        guard let canonical = concept.canonicalUnit, let rule = conversion(from: unit, for: concept, canonical: canonical) else {
+        guard let canonical = concept.canonicalUnit, let rule = byteIndex.conversion(from: unit, for: concept) ?? conversion(from: unit, for: concept, canonical: canonical) else {
             return nil
         }
         var factor = rule.factor

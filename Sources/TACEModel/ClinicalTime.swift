@@ -60,7 +60,8 @@ public struct ClinicalTime: Sendable, Hashable, Comparable, CustomStringConverti
     /// `YYYY-MM-DDThh:mm:ss[.f+](Z|(+|-)hh:mm)`). A time must carry seconds and a zone, as FHIR
     /// requires: TACEBridge never invents an offset. Returns `nil` for anything else.
     public init?(fhir text: String) {
-        guard let t = ClinicalTimeFormat.parse(Array(text.utf8), strictFHIR: true) else { return nil }
+        var text = text
+        guard let t = text.withUTF8({ ClinicalTimeFormat.parse($0, strictFHIR: true) }) else { return nil }
         self = t
     }
 
@@ -110,6 +111,11 @@ public enum ClinicalTimeFormat {
     /// Parses ISO 8601 date-times. With `strictFHIR`, a time needs seconds and a zone; without it
     /// (for formats whose times may lack them) minutes-only times are accepted and a missing zone stays `nil`.
     public static func parse(_ b: [UInt8], strictFHIR: Bool = true) -> ClinicalTime? {
+        b.withUnsafeBufferPointer { parse($0, strictFHIR: strictFHIR) }
+    }
+
+    /// `parse` on bytes borrowed from the input (no copy into an array).
+    public static func parse(_ b: UnsafeBufferPointer<UInt8>, strictFHIR: Bool = true) -> ClinicalTime? {
         var i = 0
         func digits(_ n: Int) -> Int? {
             guard i + n <= b.count else { return nil }

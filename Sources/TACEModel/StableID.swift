@@ -12,12 +12,30 @@ public struct StableID: Sendable, Hashable {
         var h = Self.offsetBasis
         for (i, part) in parts.enumerated() {
             if i > 0 { h = (h ^ 0x1F) &* Self.prime }  // unit separator between parts
-            var p = part
-            p.withUTF8 { bytes in
-                for byte in bytes { h = (h ^ UInt128(byte)) &* Self.prime }
-            }
+            Self.mix(part, into: &h)
         }
         value = h
+    }
+
+    /// The id of two or three parts: the same value as `init([a, b])` / `init([a, b, c])`, without
+    /// an array (writers make two ids per resource).
+    public init(_ a: String, _ b: String, _ c: String? = nil) {
+        var h = Self.offsetBasis
+        Self.mix(a, into: &h)
+        h = (h ^ 0x1F) &* Self.prime
+        Self.mix(b, into: &h)
+        if let c {
+            h = (h ^ 0x1F) &* Self.prime
+            Self.mix(c, into: &h)
+        }
+        value = h
+    }
+
+    private static func mix(_ part: String, into h: inout UInt128) {
+        var p = part
+        p.withUTF8 { bytes in
+            for byte in bytes { h = (h ^ UInt128(byte)) &* prime }
+        }
     }
 
     /// An id with a given hash value (tests use it to check formatting at the edges).

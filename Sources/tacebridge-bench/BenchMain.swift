@@ -2,11 +2,13 @@
 import Glibc
 #endif
 
-/// `tacebridge-bench [--patients N[,N...]] [--labs-per-patient K] [--binary PATH] [--keep DIR]`
+/// `tacebridge-bench [--patients N[,N...]|none] [--labs-per-patient K] [--binary PATH] [--keep DIR]
+///  [--cda-patients N] [--cda-draws K] [--corpus DIR] [--hl7-mb MB] [--hl7-runs N] [--python PATH]`
 ///
 /// Generates FHIR NDJSON cohorts of N patients, runs `tacebridge convert` and `tacebridge score` on each
 /// as a child process (release build expected), and prints MB/s, resources/s, wall time and peak RSS
 /// of the child. Memory flat as the file grows shows as a constant peak RSS across sizes for convert.
+/// Then HL7 v2 ORU^R01 parse and map in process, beside the Python libraries (`HL7Bench`).
 @main
 struct BenchMain {
     static func main() {
@@ -15,6 +17,7 @@ struct BenchMain {
         var binary = ".build/release/tacebridge"
         var keep: String? = nil
         var cdaPatients = 1_000, cdaDraws = 4, corpus = "../shared/corpus"
+        var hl7 = HL7Bench.Options()
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let a = args.next() {
             switch a {
@@ -25,8 +28,11 @@ struct BenchMain {
             case "--cda-patients": cdaPatients = Int(args.next() ?? "") ?? cdaPatients
             case "--cda-draws": cdaDraws = Int(args.next() ?? "") ?? cdaDraws
             case "--corpus": corpus = args.next() ?? corpus
+            case "--hl7-mb": hl7.megabytes = Int(args.next() ?? "") ?? hl7.megabytes
+            case "--python": hl7.python = args.next()
+            case "--hl7-runs": hl7.runs = max(1, Int(args.next() ?? "") ?? hl7.runs)
             case "-h", "--help":
-                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR] [--cda-patients 1000 (0: none)] [--cda-draws 4] [--corpus ../shared/corpus]")
+                print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR] [--cda-patients 1000 (0: none)] [--cda-draws 4] [--corpus ../shared/corpus] [--hl7-mb 64 (0: none)] [--hl7-runs 5] [--python PATH]")
                 return
             default:
                 complain("tacebridge-bench: unknown argument \(a)")
@@ -65,6 +71,8 @@ struct BenchMain {
             CDABench.run(binary: binary, dir: dir, patients: cdaPatients, draws: cdaDraws, keep: keep != nil)
             CDABench.runCorpus(dir: corpus, repeats: 50)
         }
+        hl7.keepCorpus = keep != nil
+        if hl7.megabytes > 0 { HL7Bench.run(hl7, directory: dir) }
         if keep == nil { rmdir(dir) }
     }
 
