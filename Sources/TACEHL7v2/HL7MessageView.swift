@@ -17,6 +17,7 @@ public struct HL7SegmentID: Sendable, Hashable, CustomStringConvertible {
     public static let obr = HL7SegmentID(packed: SegmentID.pack(0x4F, 0x42, 0x52))
     public static let obx = HL7SegmentID(packed: SegmentID.pack(0x4F, 0x42, 0x58))
     public static let nte = HL7SegmentID(packed: SegmentID.pack(0x4E, 0x54, 0x45))
+    public static let pr1 = HL7SegmentID(packed: SegmentID.pack(0x50, 0x52, 0x31))
 }
 
 /// Where a value is in the input, for `HL7MessageView`: a byte range and what the value is within

@@ -68,9 +68,10 @@ public struct HL7v2Reader: Sendable {
         var identity: PatientIdentity? = nil
         var obr: (segment: HL7Segment, index: Int, occurrence: Int, results: Int, suffix: String)? = nil
         // Counted here and added to the report once per message.
-        var obrCount = 0, obxCount = 0
+        var obrCount = 0, obxCount = 0, pr1Count = 0
         defer {
             if obrCount > 0 { out.report.resourcesByType["OBR", default: 0] += obrCount }
+            if pr1Count > 0 { out.report.resourcesByType["PR1", default: 0] += pr1Count }
             if obxCount > 0 { out.report.resourcesByType["OBX", default: 0] += obxCount }
         }
 
@@ -140,6 +141,24 @@ public struct HL7v2Reader: Sendable {
                             throw HL7v2ReadError(file: file, location: where_, reason: error.reason)
                         }
                         skip(&out, file, where_, "OBX", .invalidResource, error.reason)
+                    }
+                case .pr1:
+                    pr1Count += 1
+                    let location = prefix + " PR1[\(pr1Count)]" + (locate?(message.index, segment) ?? "")
+                    do throws(InvalidField) {
+                        switch try readPR1(message.segments[segment], location: location, recordKey: key + "#PR1-\(pr1Count)",
+                                           file: file, identity: identity) {
+                        case .success(let o):
+                            out.observations.append(o)
+                            out.report.observationsProduced += 1
+                        case .failure(let unused):
+                            skip(&out, file, location, "PR1", unused.kind, unused.detail)
+                        }
+                    } catch {
+                        if invalidPolicy == .fail {
+                            throw HL7v2ReadError(file: file, location: location + "-" + String(error.field), reason: error.reason)
+                        }
+                        skip(&out, file, location + "-" + String(error.field), "PR1", .invalidResource, error.reason)
                     }
                 default:
                     continue
