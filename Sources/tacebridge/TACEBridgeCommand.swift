@@ -5,13 +5,18 @@ import TACEBridgeKit
 struct TACEBridgeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tacebridge",
-        abstract: "Reads liver-cancer patients' FHIR R4 data and writes p-TACE risk as FHIR R4 RiskAssessments.",
+        abstract: "Reads liver-cancer patients' data (FHIR R4, HL7 v2, CDA, site-described XML) and writes TACE risk and refractoriness as FHIR R4.",
         discussion: """
-        TACEBridge maps lab, imaging and procedure data through declarative tables (mappings/) into typed
-        observations, computes the p-TACE score (with ALBI and Child-Pugh) in a pure core, and writes FHIR R4.
+        TACEBridge reads FHIR R4 JSON and NDJSON, HL7 v2 (ER7 or XML encoding), CDA R2 / C-CDA and XML lab
+        reports described in mappings/xml-formats.csv, in any mix (the format of each file is detected from
+        its content). It maps lab, imaging and procedure data through declarative tables (mappings/) into
+        typed observations, computes p-TACE (with ALBI and Child-Pugh) before the first TACE, the
+        refractoriness definitions (JSH-LCSGJ 2014 and 2021, IASL, Taiwan, Europe, Zhang 2022) and ART/ABCR
+        from the TACE timeline, in a pure core, and writes FHIR R4 RiskAssessments.
 
         Examples:
           tacebridge score samples/fhir/*.json                     p-TACE for every patient, Bundle on stdout
+          tacebridge score labs.hl7 imaging.xml procedures.json    one patient across HL7 v2, CDA and FHIR
           tacebridge score --as-of 2025-01-10 patient.json         score as of a given date
           tacebridge score --bundle transaction -o tx.json in.json ready to POST to a FHIR server
           tacebridge timeline patient.json                         sessions, responses, markers, verdicts
