@@ -31,7 +31,8 @@ extension Primitives {
     /// `markerRise(S_i)` for one analyte: baseline = the last exact value within `marker.baselineDays` before the
     /// session (or on its day); follow-ups = exact values after it, up to `marker.followUpDays`, not after the next
     /// session, and before any other treatment. Needs `marker.minFollowUpValues` follow-ups and a baseline above
-    /// `marker.minBaseline`. The earliest prefix of the follow-ups that meets the rule dates the rise.
+    /// `marker.minBaseline`. The rule is judged on all follow-ups up to the evaluation day (§4.2: the last one, and
+    /// none below tolerance); it is dated by the earliest follow-up since which it has held throughout.
     public static func markerRise(session i: Int, analyte: MarkerAnalyte, rule: MarkerRule, in t: PatientTimeline,
                                   _ c: RefractorinessConfiguration) -> MarkerEvaluation {
         let s = t.sessions[i]
@@ -84,12 +85,17 @@ extension Primitives {
         }
         let text = "baseline \(PTACEText.measurement(baseline.value)) on \(baseline.day) → \(values.isEmpty ? "no follow-up" : values)\(change)"
         if followUps.count >= c.markerMinFollowUpValues {
-            for k in c.markerMinFollowUpValues...followUps.count where holds(followUps[0..<k]) {
-                let used = Array(followUps[0..<k])
-                return result(.rise(used[k - 1].day), text + "; " + ruleText + " met on \(used[k - 1].day)",
-                              [baseline.observation] + used.map(\.observation))
+            // §4.2: the rule is judged on every follow-up seen so far (the last one and none below tolerance),
+            // never on an early part of them; a later fall below the tolerance or under the rise undoes it.
+            // The rise is dated by the earliest follow-up from which the rule has held without interruption.
+            guard holds(followUps[...]) else {
+                return result(.noRise, text + "; " + ruleText + " not met", [baseline.observation] + followUps.map(\.observation))
             }
-            return result(.noRise, text + "; " + ruleText + " not met", [baseline.observation] + followUps.map(\.observation))
+            var k = followUps.count
+            while k - 1 >= c.markerMinFollowUpValues && holds(followUps[0..<(k - 1)]) { k -= 1 }
+            let day = followUps[k - 1].day
+            return result(.rise(day), text + "; " + ruleText + " met since \(day)",
+                          [baseline.observation] + followUps.map(\.observation))
         }
         let windowOpen = next == nil && cut == nil && (t.asOfDay.map { $0 < end } ?? false)
         let need = "\(c.markerMinFollowUpValues) follow-up values needed (marker.minFollowUpValues), \(followUps.count) found"

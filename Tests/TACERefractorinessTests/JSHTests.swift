@@ -129,6 +129,21 @@ struct JSHTests {
         #expect(verdict(.jsh2021, t, on: 200, c.with("jsh2021.markerRule", "sameAs2014")).status == expected)
     }
 
+    /// Review example 1: AFP 100 → 125 (d20) → 126 (d40) → 30 (d70), one session, target PR. The fall on d70
+    /// is in the follow-up window, so the marker never rose (§4.2); before d70 was known it had.
+    @Test func aMarkerRiseUndoneByALaterFollowUpIsNotRefractory() {
+        let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(125, 20), P.afp(126, 40), P.target("PR", 30), P.afp(30, 70)])
+        let after = verdict(.jsh2014, t, on: 200)
+        #expect(after.status == .notRefractory)
+        #expect(clause(after, "C2")?.outcome == .notMet)
+        let before = verdict(.jsh2014, t, on: 50)
+        #expect(before.status == .refractory)
+        #expect(before.dayMet == P.day(40))
+        // With the d70 value at 121 (still ≥ 120) the rise stands, dated d40.
+        let kept = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(125, 20), P.afp(126, 40), P.target("PR", 30), P.afp(121, 70)])
+        #expect(verdict(.jsh2014, kept, on: 200).dayMet == P.day(40))
+    }
+
     @Test func dcpCountsLikeAFPAndCombineAllNeedsBoth() {
         let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(100, 20), P.afp(100, 40),
                                        P.dcp(100, -1), P.dcp(130, 20), P.dcp(150, 40), P.viable(20, 30)])

@@ -139,6 +139,19 @@ struct PrimitivesTests {
         #expect((rise([dip, 130]) == .rise(P.day(40))) == rises)
     }
 
+    @Test("the last follow-up in the window decides: a rise followed by 121 stays, by 119 or 30 it is undone",
+          arguments: [(121.0, true), (119.0, false), (30.0, false)])
+    func laterFollowUpDecides(last: Double, rises: Bool) {
+        // 125 (d20), 126 (d40) meet the rule on their own; the third follow-up (d60) decides (§4.2).
+        #expect(rise([125, 126, last]) == (rises ? .rise(P.day(40)) : .noRise))
+    }
+
+    @Test("a dip below tolerance anywhere in the window is no rise (79), at the tolerance (80) the rise dates from the value after it",
+          arguments: [(79.0, false), (80.0, true)])
+    func dipInsideWindow(dip: Double, rises: Bool) {
+        #expect(rise([125, dip, 130]) == (rises ? .rise(P.day(60)) : .noRise))
+    }
+
     @Test func markerNeedsBaselineAboveMinimumAndTwoFollowUps() {
         #expect(rise([30, 40], baseline: 20) == .unevaluable)      // AFP baseline must exceed 20 ng/mL
         #expect(rise([30, 40], baseline: 21) == .rise(P.day(40)))
