@@ -67,14 +67,16 @@ public enum JSH2021RunRule: String, Sendable, CaseIterable {
     case lastResponse
 }
 
-/// `jsh2021.markerRule`: the 2021 marker clause as applied by the 2024 HAIC paper ("not immediately
-/// decreased after TACE, or only minimally decreased and then continuing to increase") or the 2014 one.
+/// `jsh2021.markerRule`: the JSH 2021 marker clause. §4.4: whether the 2021 update changed clauses 2–4 is
+/// unverified, so JSH 2021 applies the 2014 rule until the text is checked; the wording the 2024 HAIC paper
+/// attributes to 2021 is available only by name.
 public enum JSH2021MarkerRule: String, Sendable, CaseIterable {
-    /// No follow-up value below baseline × (1 − `marker.d`), and the first follow-up ≥ baseline or the last
-    /// above the first. Default (the 2021 wording of §4.0).
-    case notDecreased
-    /// Same as JSH 2014 (`marker.r` rise).
+    /// Same as JSH 2014 (`marker.r` rise, `marker.d` tolerance). Default (§4.4).
     case sameAs2014
+    /// Non-default alternative, the HAIC paper's wording ("not immediately decreased after TACE, or only
+    /// minimally decreased and then continuing to increase"): no follow-up value below baseline × (1 − `marker.d`),
+    /// and the first follow-up ≥ baseline or the last above the first. Calls a flat marker refractory.
+    case notDecreased
 }
 
 /// Every parameter of the refractoriness rules (clinical reference §4.2 and §4.9, ART §6.1). Defaults
@@ -140,8 +142,8 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
     public var jsh2021Threshold = 0.50
     /// `jsh2021.runRule`: consecutiveResponses | lastResponse.
     public var jsh2021RunRule: JSH2021RunRule = .consecutiveResponses
-    /// `jsh2021.markerRule`: notDecreased | sameAs2014.
-    public var jsh2021MarkerRule: JSH2021MarkerRule = .notDecreased
+    /// `jsh2021.markerRule`: sameAs2014 (default, §4.4) | notDecreased (HAIC-paper wording, opt-in).
+    public var jsh2021MarkerRule: JSH2021MarkerRule = .sameAs2014
     /// `kr.minSessions` ("IASL": ≥ 3 TACE …).
     public var krMinSessions = 3
     /// `kr.windowDays` (… within 6 months).

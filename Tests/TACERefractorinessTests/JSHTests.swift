@@ -124,9 +124,10 @@ struct JSHTests {
         #expect(v.status == expected)
         #expect(clause(v, "C2")?.outcome == (expected == .refractory ? .met : .notMet))
         if expected == .refractory { #expect(v.dayMet == P.day(40)) }
-        // JSH 2021's wording ("not immediately decreased") counts both.
-        #expect(verdict(.jsh2021, t, on: 200).status == .refractory)
-        #expect(verdict(.jsh2021, t, on: 200, c.with("jsh2021.markerRule", "sameAs2014")).status == expected)
+        // JSH 2021 applies the 2014 marker rule by default (§4.4); the HAIC wording ("not immediately decreased")
+        // counts both, but only when asked for by name.
+        #expect(verdict(.jsh2021, t, on: 200).status == expected)
+        #expect(verdict(.jsh2021, t, on: 200, c.with("jsh2021.markerRule", "notDecreased")).status == .refractory)
     }
 
     /// Review example 1: AFP 100 → 125 (d20) → 126 (d40) → 30 (d70), one session, target PR. The fall on d70
@@ -142,6 +143,23 @@ struct JSHTests {
         // With the d70 value at 121 (still ≥ 120) the rise stands, dated d40.
         let kept = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(125, 20), P.afp(126, 40), P.target("PR", 30), P.afp(121, 70)])
         #expect(verdict(.jsh2014, kept, on: 200).dayMet == P.day(40))
+    }
+
+    @Test("JSH 2021 marker clause by default = JSH 2014: last follow-up 119 / 120 / 121 after 110",
+          arguments: [(119.0, RefractorinessStatus.notRefractory), (120.0, .refractory), (121.0, .refractory)])
+    func jsh2021MarkerDefaultIsThe2014Rule(last: Double, expected: RefractorinessStatus) {
+        let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(110, 20), P.afp(last, 40), P.viable(10, 30)])
+        #expect(verdict(.jsh2021, t, on: 200).status == expected)
+        #expect(verdict(.jsh2014, t, on: 200).status == expected)
+    }
+
+    /// Review example 2: AFP 100 → 100 → 95 with viable 10 % is a flat/falling marker, not refractory under
+    /// JSH 2021 by default; only the named HAIC-wording alternative calls it refractory.
+    @Test func aFlatMarkerIsNotRefractoryUnderJSH2021ByDefault() {
+        let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(100, 20), P.afp(95, 40), P.viable(10, 30)])
+        #expect(verdict(.jsh2021, t, on: 200).status == .notRefractory)
+        #expect(verdict(.jsh2021, t, on: 200, c.with("jsh2021.markerRule", "notDecreased")).status == .refractory)
+        #expect(RefractorinessConfiguration().jsh2021MarkerRule == .sameAs2014)
     }
 
     @Test func dcpCountsLikeAFPAndCombineAllNeedsBoth() {

@@ -17,7 +17,7 @@ EXPECTED = {
     "viable-51": ("R 2025-04-10", "R 2025-04-10", "ind", "ind", "ind", "not"),
     "eval-27-days": ("not", "not", "ind", "ind", "ind", "not"),
     "eval-28-days": ("R 2025-04-08", "R 2025-04-08", "ind", "ind", "ind", "not"),
-    "marker-rise-19": ("not", "R 2025-02-19", "not", "not", "ind", "not"),
+    "marker-rise-19": ("not", "not", "not", "not", "ind", "not"),
     "marker-rise-21": ("R 2025-02-19", "R 2025-02-19", "not", "not", "ind", "not"),
     "chain-non-selective": ("not", "not", "ind", "ind", "ind", "not"),
     "chain-inadequate": ("not", "not", "ind", "ind", "ind", "not"),
@@ -146,7 +146,7 @@ def test_unknown_definition_is_a_usage_error(tacebridge):
     ("chain.nonQualifyingSession=skip", "chain-non-selective", "jsh-lcsgj-2014", ("refractory", "2025-06-09")),
     ("chain.breakOnOtherTreatment=false", "chain-other-treatment", "jsh-lcsgj-2014", ("refractory", "2025-04-10")),
     ("jsh.requireModification=true", "jsh-c1a-insufficient", "jsh-lcsgj-2014", ("indeterminate", None)),
-    ("jsh2021.markerRule=sameAs2014", "marker-rise-19", "jsh-2021", ("not-refractory", None)),
+    ("jsh2021.markerRule=notDecreased", "marker-rise-19", "jsh-2021", ("refractory", "2025-02-19")),
     ("tw.sessions=3", "jsh-c1a-insufficient", "taiwan", ("not-refractory", None)),
 ])
 def test_set_changes_refractoriness_parameters(tacebridge, setting, name, definition, expected):
