@@ -161,15 +161,26 @@ public struct PatientTimeline: Sendable {
         return supersedes(new.observation, current.observation) ? new : current
     }
 
+    /// Values that may legitimately occur several times on one study (one per lesion): all values of the
+    /// highest status rank are kept, so a corrected/amended result replaces the final ones of the same kind
+    /// on that study instead of counting as another lesion.
+    static func merge<V>(_ list: inout [Recorded<V>], _ new: Recorded<V>) {
+        let r = rank(new.observation.status)
+        let best = list.map { rank($0.observation.status) }.max() ?? r
+        if r < best { return }
+        if r > best { list.removeAll() }
+        list.append(new)
+    }
+
     static func add(_ o: TypedObservation, to a: inout ResponseAssessment) {
         a.observations.append(o)
         switch o.concept {
         case .mrecistTargetResponse:
-            if let c = o.value.code.flatMap(MRECISTCategory.init(rawValue:)) { a.targetResponses.append(Recorded(c, o)) }
+            if let c = o.value.code.flatMap(MRECISTCategory.init(rawValue:)) { merge(&a.targetResponses, Recorded(c, o)) }
         case .mrecistResponse:
-            if let c = o.value.code.flatMap(MRECISTCategory.init(rawValue:)) { a.overallResponses.append(Recorded(c, o)) }
+            if let c = o.value.code.flatMap(MRECISTCategory.init(rawValue:)) { merge(&a.overallResponses, Recorded(c, o)) }
         case .viableTumorPercent:
-            if let m = usableQuantity(o) { a.viablePercents.append(Recorded(m, o)) }
+            if let m = usableQuantity(o) { merge(&a.viablePercents, Recorded(m, o)) }
         case .tumorCount:
             if let m = usableQuantity(o) { a.tumorCount = keep(a.tumorCount, Recorded(m, o)) }
         case .newIntrahepaticLesions:

@@ -60,6 +60,33 @@ struct TimelineTests {
         #expect(t.markers[.afp]?.map(\.value.value) == [40])
     }
 
+    /// Review example 3: viable 70 % final and 20 % corrected on the same study is one lesion at 20 %, not two.
+    @Test("a corrected or amended imaging result replaces the final ones of its kind on that study",
+          arguments: [ObservationStatus.corrected, .amended])
+    func correctedImagingReplacesFinal(status: ObservationStatus) {
+        func fix(_ o: TypedObservation) -> TypedObservation { var o = o; o.status = status; return o }
+        let study = [P.viable(70, 90), fix(P.viable(20, 90, key: "c")), P.target("SD", 90), fix(P.target("PR", 90, key: "c")),
+                     P.overall("SD", 90), fix(P.coded(.mrecistResponse, "PR", 90, key: "c"))]
+        for order in [study, study.reversed()] {
+            let a = P.timeline(Array(order)).assessments[0]
+            #expect(a.viablePercents.map(\.value.value) == [20])
+            #expect(a.targetResponses.map(\.value) == [.partialResponse])
+            #expect(a.overallResponses.map(\.value) == [.partialResponse])
+        }
+        // Two final lesions stay two lesions.
+        let two = P.timeline([P.viable(70, 90), P.viable(20, 90, key: "b")]).assessments[0]
+        #expect(two.viablePercents.count == 2)
+    }
+
+    @Test func aCorrectedViablePercentDecidesJSH2014() {
+        var corrected = P.viable(20, 90, key: "c")
+        corrected.status = .corrected
+        let t = P.timeline(P.tace(0), [P.viable(60, 30)], P.tace(60), [P.viable(70, 90), corrected])
+        #expect(verdict(.jsh2014, t, on: 200).status == .notRefractory)
+        // Without the correction the two final values are refractory.
+        #expect(verdict(.jsh2014, P.timeline(P.tace(0), [P.viable(60, 30)], P.tace(60), [P.viable(70, 90)]), on: 200).status == .refractory)
+    }
+
     @Test func otherTreatmentsIntentsAndAssertionsAreDated() {
         let t = P.timeline(P.tace(0), [P.other(.resection, 20), P.other(.systemicTherapy, 50),
                                        P.coded(.treatmentIntent, "palliative", 45), P.coded(.untreatableProgression, "present", 60),
