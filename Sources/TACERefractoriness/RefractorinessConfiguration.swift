@@ -104,12 +104,16 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
     /// `insufficient.source`: auto | viablePercent | mRECIST.
     public var insufficientSource: InsufficiencySource = .auto
     /// `insufficient.overallFallback`: when a study has no target-lesion category, the overall mRECIST category
-    /// decides (SD/PD insufficient). Never used by Zhang 2022, whose rule is about targeted lesions only.
-    public var insufficientOverallFallback = true
+    /// decides (SD/PD insufficient). Off by default: §4.2/§5.3 map "insufficient response of the treated tumor"
+    /// to the target category only (the overall one also moves with new lesions and non-target disease).
+    /// Never used by Zhang 2022, whose rule is about targeted lesions only.
+    public var insufficientOverallFallback = false
     /// `progression.alsoCountMRECIST_PD`: an overall mRECIST PD also counts as intrahepatic progression.
     public var progressionAlsoCountMRECISTPD = false
-    /// `progression.newLesionsImplyIncrease`: without two tumor counts, new intrahepatic lesions (> 0) mean the number rose.
-    public var progressionNewLesionsImplyIncrease = true
+    /// `progression.newLesionsImplyIncrease`: without two tumor counts, new intrahepatic lesions (> 0) mean the number
+    /// rose. Off by default: §4.2 compares the tumor count with the imaging before the session (new lesions may
+    /// come with others disappearing).
+    public var progressionNewLesionsImplyIncrease = false
     /// `marker.r`: relative rise over baseline that is "continuous elevation" (⚠ Ogasawara, as quoted).
     public var markerRise = 0.20
     /// `marker.d`: relative decrease still "slight and transient" (⚠ no source; placeholder).

@@ -162,6 +162,30 @@ struct JSHTests {
         #expect(RefractorinessConfiguration().jsh2021MarkerRule == .sameAs2014)
     }
 
+    /// Review 4: two overall SD with no target category or viable % do not make C1a by default.
+    @Test func overallCategoryAloneIsNotAnInsufficientResponseByDefault() {
+        let t = P.timeline(P.tace(0), [P.overall("SD", 30)], P.tace(60), [P.overall("SD", 90)])
+        #expect(clause(verdict(.jsh2014, t, on: 200), "C1a")?.outcome != .met)
+        #expect(verdict(.jsh2014, t, on: 200).status != .refractory)
+        let v = verdict(.jsh2014, t, on: 200, c.with("insufficient.overallFallback", "true"))
+        #expect(v.status == .refractory)
+        #expect(v.dayMet == P.day(90))
+        // With the fallback, overall PR on the second study breaks the run.
+        let pr = P.timeline(P.tace(0), [P.overall("SD", 30)], P.tace(60), [P.overall("PR", 90)])
+        #expect(verdict(.jsh2014, pr, on: 200, c.with("insufficient.overallFallback", "true")).status != .refractory)
+    }
+
+    /// Review 5: new intrahepatic lesions without tumor counts do not make C1b by default.
+    @Test func newLesionsAloneAreNotAnIncreaseInTumorNumberByDefault() {
+        let t = P.timeline(P.tace(0), [P.newLesions(1, 30), P.viable(10, 30)], P.tace(60), [P.newLesions(2, 90), P.viable(10, 90)])
+        #expect(clause(verdict(.jsh2014, t, on: 200), "C1b")?.outcome != .met)
+        #expect(verdict(.jsh2014, t, on: 200).status != .refractory)
+        let v = verdict(.jsh2014, t, on: 200, c.with("progression.newLesionsImplyIncrease", "true"))
+        #expect(clause(v, "C1b")?.outcome == .met)
+        let zero = P.timeline(P.tace(0), [P.newLesions(0, 30), P.viable(10, 30)], P.tace(60), [P.newLesions(1, 90), P.viable(10, 90)])
+        #expect(verdict(.jsh2014, zero, on: 200, c.with("progression.newLesionsImplyIncrease", "true")).status == .notRefractory)
+    }
+
     @Test func dcpCountsLikeAFPAndCombineAllNeedsBoth() {
         let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(100, 20), P.afp(100, 40),
                                        P.dcp(100, -1), P.dcp(130, 20), P.dcp(150, 40), P.viable(20, 30)])

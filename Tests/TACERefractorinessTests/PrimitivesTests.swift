@@ -78,10 +78,14 @@ struct PrimitivesTests {
         // The viable percent wins over mRECIST by default, and not with insufficient.source=mRECIST.
         #expect(answer([P.target("PR", 30), P.viable(80, 30)]) == .yes)
         #expect(answer([P.target("PR", 30), P.viable(80, 30)], c.with("insufficient.source", "mRECIST")) == .no)
-        // Overall category: a fallback for JSH, never for Zhang (targeted lesions only).
-        #expect(answer([P.overall("SD", 30)]) == .yes)
-        #expect(answer([P.overall("SD", 30)], targetedOnly: true) == .unknown)
-        #expect(answer([P.overall("SD", 30)], c.with("insufficient.overallFallback", "false")) == .unknown)
+        // Overall category: not used by default (§4.2/§5.3: target category only); an opt-in fallback for JSH,
+        // never for Zhang (targeted lesions only).
+        #expect(answer([P.overall("SD", 30)]) == .unknown)
+        #expect(answer([P.overall("PR", 30)]) == .unknown)
+        let fallback = c.with("insufficient.overallFallback", "true")
+        #expect(answer([P.overall("SD", 30)], fallback) == .yes)
+        #expect(answer([P.overall("PR", 30)], fallback) == .no)
+        #expect(answer([P.overall("SD", 30)], targetedOnly: true, fallback) == .unknown)
         #expect(answer([P.count(3, 30)]) == .unknown)
     }
 
@@ -106,11 +110,14 @@ struct PrimitivesTests {
         #expect(first.answer == .yes)
         let second = Primitives.intrahepaticProgression(t.assessments[2], session: t.sessions[1], in: t, c)
         #expect(second.answer == .no)
-        // Without a count to compare with, new lesions imply an increase (configurable).
+        // Without a count to compare with, new lesions say nothing about the number by default (§4.2);
+        // progression.newLesionsImplyIncrease=true reads 1+ new lesions as an increase, 0 as none.
         let lesions = P.timeline(P.tace(0), [P.newLesions(2, 30)])
-        #expect(Primitives.intrahepaticProgression(lesions.assessments[0], session: lesions.sessions[0], in: lesions, c).answer == .yes)
-        #expect(Primitives.intrahepaticProgression(lesions.assessments[0], session: lesions.sessions[0], in: lesions,
-                                                   c.with("progression.newLesionsImplyIncrease", "false")).answer == .unknown)
+        #expect(Primitives.intrahepaticProgression(lesions.assessments[0], session: lesions.sessions[0], in: lesions, c).answer == .unknown)
+        let imply = c.with("progression.newLesionsImplyIncrease", "true")
+        #expect(Primitives.intrahepaticProgression(lesions.assessments[0], session: lesions.sessions[0], in: lesions, imply).answer == .yes)
+        let none = P.timeline(P.tace(0), [P.newLesions(0, 30)])
+        #expect(Primitives.intrahepaticProgression(none.assessments[0], session: none.sessions[0], in: none, imply).answer == .no)
         let pd = P.timeline(P.tace(0), [P.overall("PD", 30)])
         #expect(Primitives.intrahepaticProgression(pd.assessments[0], session: pd.sessions[0], in: pd, c).answer == .unknown)
         #expect(Primitives.intrahepaticProgression(pd.assessments[0], session: pd.sessions[0], in: pd,
