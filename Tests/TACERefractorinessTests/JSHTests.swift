@@ -186,6 +186,35 @@ struct JSHTests {
         #expect(verdict(.jsh2014, zero, on: 200, c.with("progression.newLesionsImplyIncrease", "true")).status == .notRefractory)
     }
 
+    /// Review 6: viable 70 % then ">40 %" (could be > 50 %) cannot be judged → indeterminate, saying why;
+    /// ">60 %" decides (refractory) and "<40 %" decides (not refractory).
+    @Test("an evaluation that cannot be judged leaves C1a undetermined", arguments: [
+        (Comparator.greaterThan, 40.0, RefractorinessStatus.indeterminate),
+        (.greaterThan, 60.0, .refractory),
+        (.lessThan, 40.0, .notRefractory),
+    ])
+    func unjudgeableEvaluationIsIndeterminate(comparator: Comparator, value: Double, expected: RefractorinessStatus) {
+        let t = P.timeline(P.tace(0), [P.viable(70, 30)], P.tace(60), [P.viable(value, 90, comparator: comparator)])
+        for d in [RefractorinessDefinition.jsh2014, .jsh2021] {
+            let v = verdict(d, t, on: 200)
+            #expect(v.status == expected)
+            if expected == .indeterminate {
+                #expect(clause(v, "C1a")?.outcome == .undetermined)
+                #expect(v.missing.contains { $0.contains("cannot be judged") && $0.contains(P.day(90).description) })
+            }
+        }
+    }
+
+    @Test func aSecondStudyWithOnlyATumorCountIsIndeterminateNotNotRefractory() {
+        let t = P.timeline([P.count(1, -5)], P.tace(0), [P.viable(70, 30), P.count(1, 30)], P.tace(60), [P.count(1, 90)])
+        let v = verdict(.jsh2014, t, on: 200)
+        #expect(v.status == .indeterminate)
+        #expect(clause(v, "C1a")?.outcome == .undetermined)
+        // The same study with a viable % below the threshold decides.
+        let decided = P.timeline([P.count(1, -5)], P.tace(0), [P.viable(70, 30), P.count(1, 30)], P.tace(60), [P.count(1, 90), P.viable(30, 90)])
+        #expect(verdict(.jsh2014, decided, on: 200).status == .notRefractory)
+    }
+
     @Test func dcpCountsLikeAFPAndCombineAllNeedsBoth() {
         let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(100, 20), P.afp(100, 40),
                                        P.dcp(100, -1), P.dcp(130, 20), P.dcp(150, 40), P.viable(20, 30)])

@@ -109,7 +109,15 @@ struct OtherDefinitionsTests {
         let t = course([(0, "SD"), (60, "SD"), (120, "SD")])
         let v = verdict(.zhang2022, t, on: 300)
         #expect(v.status == .indeterminate)
+        // Studies that say nothing about the targeted lesions: no data (indeterminate as well).
         #expect(clause(v, "Z1")?.outcome == .noData)
+    }
+
+    @Test func zhangWithAnUnjudgeableThirdEvaluationIsIndeterminate() {
+        let open = P.timeline(P.twoSessions(viable: 70, 80), P.tace(120), [P.viable(40, 150, comparator: .greaterThan)])
+        #expect(verdict(.zhang2022, open, on: 300).status == .indeterminate)
+        let below = P.timeline(P.twoSessions(viable: 70, 80), P.tace(120), [P.viable(40, 150, comparator: .lessThan)])
+        #expect(verdict(.zhang2022, below, on: 300).status == .notRefractory)
     }
 
     @Test func newLesionsInvasionSpreadAndMarkersAreContextOnlyForZhang() {
