@@ -20,6 +20,9 @@ public struct MarkerEvaluation: Sendable {
         case noRise
         case pending
         case unevaluable
+        /// The follow-ups seen meet the rule but are fewer than `marker.minFollowUpValues` (the next session, the
+        /// end of the window, another treatment or the evaluation day came first): a rise that cannot be confirmed.
+        case unconfirmed
     }
     public var analyte: MarkerAnalyte
     public var outcome: Outcome
@@ -100,6 +103,10 @@ extension Primitives {
         let windowOpen = next == nil && cut == nil && (t.asOfDay.map { $0 < end } ?? false)
         let need = "\(c.markerMinFollowUpValues) follow-up values needed (marker.minFollowUpValues), \(followUps.count) found"
             + (cut.map { " before \($0.concept.displayName.lowercased()) on \($0.day)" } ?? "")
+        if holds(followUps[...]) {
+            return result(.unconfirmed, text + "; " + ruleText + " on the values seen, not confirmable: " + need
+                          + (windowOpen ? " so far" : ""), [baseline.observation] + followUps.map(\.observation))
+        }
         return result(windowOpen ? .pending : .unevaluable, text + "; " + need)
     }
 
@@ -111,15 +118,20 @@ extension Primitives {
         var evaluated = 0
         var lastNoRise = ""
         var unevaluable: [String] = []
+        var unconfirmed: [String] = []
         for i in t.sessions.indices {
             let evaluations = c.markerAnalytes.map { markerRise(session: i, analyte: $0, rule: rule, in: t, c) }
-            let decided = evaluations.filter { $0.outcome != .pending && $0.outcome != .unevaluable }
+            let open = evaluations.filter { $0.outcome == .unconfirmed }
+            let decided = evaluations.filter { $0.outcome != .pending && $0.outcome != .unevaluable && $0.outcome != .unconfirmed }
             let rising = decided.filter { if case .rise = $0.outcome { return true } else { return false } }
             func day(_ e: MarkerEvaluation) -> ClinicalDay? { if case .rise(let d) = e.outcome { return d } else { return nil } }
             var met: ClinicalDay?
             switch c.markerCombine {
             case .any: met = rising.compactMap(day).min()
             case .all: met = !decided.isEmpty && rising.count == decided.count ? rising.compactMap(day).max() : nil
+            }
+            if !open.isEmpty {
+                unconfirmed.append("after session \(t.sessions[i].day): " + open.map(\.detail).joined(separator: "; "))
             }
             if decided.isEmpty {
                 unevaluable.append("session \(t.sessions[i].day): " + evaluations.map(\.detail).joined(separator: "; "))
@@ -138,6 +150,10 @@ extension Primitives {
                 run = []
                 lastNoRise = "after session \(t.sessions[i].day): " + decided.map(\.detail).joined(separator: "; ")
             }
+        }
+        if !unconfirmed.isEmpty {
+            // A rise seen but not confirmable is not "no data" and not "no rise" (review 7).
+            return .undetermined("marker rise not confirmable: " + unconfirmed.joined(separator: " | "))
         }
         if evaluated == 0 {
             return .noData("no tumor-marker series evaluable" + (unevaluable.isEmpty ? "" : " (" + unevaluable.joined(separator: " | ") + ")"))

@@ -215,6 +215,24 @@ struct JSHTests {
         #expect(verdict(.jsh2014, decided, on: 200).status == .notRefractory)
     }
 
+    /// Review 7: AFP 100 → 400 on day 25, next session on day 35: one follow-up (2 needed) — the rise cannot be
+    /// confirmed, so the verdict is indeterminate and says so; 119 (no rise on the value seen) is not refractory.
+    @Test("a marker rise that cannot be confirmed is undetermined", arguments: [
+        (400.0, RefractorinessStatus.indeterminate), (120.0, .indeterminate), (119.0, .notRefractory),
+    ])
+    func unconfirmableMarkerRise(value: Double, expected: RefractorinessStatus) {
+        let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(value, 25)], P.tace(35), [P.viable(10, 70)])
+        let v = verdict(.jsh2014, t, on: 200)
+        #expect(v.status == expected)
+        if expected == .indeterminate {
+            #expect(clause(v, "C2")?.outcome == .undetermined)
+            #expect(v.missing.contains { $0.contains("not confirmable") && $0.contains("marker.minFollowUpValues") })
+        }
+        // With marker.minFollowUpValues=1 the single value decides.
+        let one = verdict(.jsh2014, t, on: 200, c.with("marker.minFollowUpValues", "1"))
+        #expect(one.status == (value >= 120 ? .refractory : .notRefractory))
+    }
+
     @Test func dcpCountsLikeAFPAndCombineAllNeedsBoth() {
         let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(100, 20), P.afp(100, 40),
                                        P.dcp(100, -1), P.dcp(130, 20), P.dcp(150, 40), P.viable(20, 30)])

@@ -162,7 +162,9 @@ struct PrimitivesTests {
     @Test func markerNeedsBaselineAboveMinimumAndTwoFollowUps() {
         #expect(rise([30, 40], baseline: 20) == .unevaluable)      // AFP baseline must exceed 20 ng/mL
         #expect(rise([30, 40], baseline: 21) == .rise(P.day(40)))
-        #expect(rise([300]) == .unevaluable)                        // one follow-up only (window closed at day 200)
+        #expect(rise([300]) == .unconfirmed)                        // one follow-up only (window closed at day 200): a rise not confirmable
+        #expect(rise([120]) == .unconfirmed)
+        #expect(rise([119]) == .unevaluable)                        // one value, and it does not rise either
         #expect(rise([300], RefractorinessConfiguration().with("marker.minFollowUpValues", "1")) == .rise(P.day(20)))
     }
 
