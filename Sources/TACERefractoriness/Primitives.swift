@@ -60,7 +60,7 @@ public enum Primitives {
     }
 
     /// `evalFor(S_i)`: the first study with response data taken `eval.windowDays` after session `i` and before
-    /// the next session (on its day too, with `eval.nextSessionDayCounts`).
+    /// the next session (§4.2: strictly before it; on its day too only with `eval.nextSessionDayCounts`).
     public static func evaluation(ofSession i: Int, in t: PatientTimeline, _ c: RefractorinessConfiguration) -> EvaluationLookup {
         let s = t.sessions[i]
         let next = i + 1 < t.sessions.count ? t.sessions[i + 1] : nil

@@ -89,8 +89,9 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
     /// `eval.missingBreaksChain`: a qualifying session without evaluation ends a chain.
     public var evalMissingBreaksChain = true
     /// `eval.nextSessionDayCounts`: imaging on the day of the next session still evaluates the previous one
-    /// (pre-procedure imaging). With `false`, it must be strictly before the next session's day.
-    public var evalNextSessionDayCounts = true
+    /// (pre-procedure imaging, opt-in). Default `false`: §4.2 wants the evaluation before S(i+1), and a
+    /// same-day study cannot be told apart from peri-procedural imaging of the next session.
+    public var evalNextSessionDayCounts = false
     /// `session.assumeQualifying`: a session recorded without selectivity/adequacy counts as selective and adequate.
     public var sessionAssumeQualifying = true
     /// `chain.breakOnOtherTreatment`: resection, ablation, systemic therapy … between sessions end a chain.

@@ -26,9 +26,13 @@ struct PrimitivesTests {
         let t = P.timeline(P.tace(0), P.tace(40), [P.viable(70, 45)])
         #expect(evaluationDays(t) == nil)
         #expect(evaluationDays(t, 1) == nil)  // 5 days after the second session
+        // §4.2: the evaluation must be before S(i+1): imaging on the next session's day does not count by default
+        // (day 39 does), only with eval.nextSessionDayCounts=true.
         let onNextDay = P.timeline(P.tace(0), P.tace(40), [P.viable(70, 40)])
-        #expect(evaluationDays(onNextDay) == 40)
-        #expect(evaluationDays(onNextDay, asOf: 400, c.with("eval.nextSessionDayCounts", "false")) == nil)
+        #expect(evaluationDays(onNextDay) == nil)
+        #expect(evaluationDays(onNextDay, asOf: 400, c.with("eval.nextSessionDayCounts", "true")) == 40)
+        let dayBefore = P.timeline(P.tace(0), P.tace(40), [P.viable(70, 39)])
+        #expect(evaluationDays(dayBefore) == 39)
     }
 
     @Test func aSessionTooSoonAfterTheLastIsUnevaluableWithTheReason() {
