@@ -57,11 +57,31 @@ public enum Refractoriness {
         }
         var verdict = assemble(d, day: day, clauses: clauses, notes: notes, primary: primary, sessions: t.sessions.count,
                                configurationText: echo ?? c.echoText(for: d.parameters))
+        Self.applyImpreciseDates(&verdict, t)
         if verdict.status == .refractory {
             // At the time refractoriness was established (values then, sessions up to then).
             verdict.notes += PostRefractorinessFactors.notes(in: t, on: verdict.dayMet ?? day, scoring: scoring)
         }
         return verdict
+    }
+
+    /// Events dated only to a month or year cannot be placed on a day (review 8). A verdict already refractory
+    /// before the first such period began stands (the event cannot touch anything before it); otherwise the
+    /// verdict is indeterminate and says which dates were imprecise.
+    static func applyImpreciseDates(_ v: inout RefractorinessVerdict, _ t: PatientTimeline) {
+        guard !t.impreciseEvents.isEmpty else { return }
+        let texts = t.impreciseEvents.map { o in
+            "\(o.concept.displayName.lowercased()) dated \(o.effective.map { ClinicalTimeFormat.format($0) } ?? "?") (date imprecise: no day)"
+        }
+        let earliest = t.impreciseEvents.compactMap(PatientTimeline.periodStart).min()
+        if v.status == .refractory, let met = v.dayMet, let earliest, met < earliest {
+            v.notes.append("left out, dated after refractoriness was met: " + texts.joined(separator: ", "))
+            return
+        }
+        v.status = .indeterminate
+        v.dayMet = nil
+        v.missing.append("a precise day for: " + texts.joined(separator: ", ")
+                         + " — the rules count whole days, so these events could not be placed")
     }
 
     /// Refractory at the earliest met (triggering) clause; indeterminate when a clause could hold but cannot be
