@@ -31,6 +31,22 @@ struct OtherDefinitionsTests {
         #expect(verdict(.iasl, t, on: 400).status == expected)
     }
 
+    /// Review 11: sessions d0, 45, 90 SD and d150 PR (inside the 183-day window): §4.5 needs no response in the
+    /// whole window, so not refractory once the d180 evaluation is known; refractory as of day 170, before it.
+    @Test("a response later in the window undoes IASL/Taiwan", arguments: [("PR", RefractorinessStatus.notRefractory), ("SD", .refractory)])
+    func aResponseLaterInTheWindowCounts(fourth: String, expected: RefractorinessStatus) {
+        let t = course([(0, "SD"), (45, "SD"), (90, "SD"), (150, fourth)])
+        for d in [RefractorinessDefinition.iasl, .taiwan] {
+            let v = verdict(d, t, on: 400)
+            #expect(v.status == expected)
+            if expected == .refractory { #expect(v.dayMet == P.day(d == .iasl ? 120 : 75)) }
+            #expect(verdict(d, t, on: 170).status == .refractory)
+        }
+        // A fourth session on day 184 is outside the window: its response does not count.
+        let outside = course([(0, "SD"), (45, "SD"), (90, "SD"), (184, "PR")])
+        #expect(verdict(.iasl, outside, on: 400).status == .refractory)
+    }
+
     @Test func aRollingAnchorFindsALaterWindow() {
         let t = course([(0, "SD"), (150, "SD"), (200, "SD"), (250, "SD")])
         #expect(verdict(.iasl, t, on: 400).status == .notRefractory)  // windows from day 0, then from day 200
