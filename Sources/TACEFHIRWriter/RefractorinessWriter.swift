@@ -166,9 +166,9 @@ public struct RefractorinessWriter {
                                                         display: "TACE failure/refractoriness",
                                                         text: "TACE refractoriness by the \(v.definition.display)")
         json.key("qualitativeRisk"); statusCoding(v.status, into: &json)
-        if let met = v.dayMet {
-            json.key("whenPeriod"); json.beginObject(); json.key("start"); json.string(met.description); json.endObject()
-        }
+        // §9.1: without `when` the prediction would apply over the lifespan. Refractory: since the day it was met;
+        // otherwise from the assessment (evaluation) day.
+        json.key("whenPeriod"); json.beginObject(); json.key("start"); json.string((v.dayMet ?? v.evaluationDay).description); json.endObject()
         json.key("rationale"); json.string(v.rationale(includingConfiguration: false))  // the configuration is in method.text
         json.endObject()
         json.endArray()

@@ -58,11 +58,27 @@ public enum Refractoriness {
         var verdict = assemble(d, day: day, clauses: clauses, notes: notes, primary: primary, sessions: t.sessions.count,
                                configurationText: echo ?? c.echoText(for: d.parameters))
         Self.applyImpreciseDates(&verdict, t)
+        if verdict.status != .refractory { verdict.evaluatedEvidence = Self.evaluatedEvidence(d, in: t, c) }
         if verdict.status == .refractory {
             // At the time refractoriness was established (values then, sessions up to then).
             verdict.notes += PostRefractorinessFactors.notes(in: t, on: verdict.dayMet ?? day, scoring: scoring)
         }
         return verdict
+    }
+
+    /// The session procedures, the studies that evaluated them, and (JSH) the marker values around the sessions.
+    static func evaluatedEvidence(_ d: RefractorinessDefinition, in t: PatientTimeline, _ c: RefractorinessConfiguration) -> [TypedObservation] {
+        var out: [TypedObservation] = []
+        for i in t.sessions.indices {
+            out += t.sessions[i].procedures
+            if case .found(let e, _) = Primitives.evaluation(ofSession: i, in: t, c) { out += e.observations }
+        }
+        if d == .jsh2014 || d == .jsh2021, let first = t.sessions.first {
+            let start = first.day.adding(days: -c.markerBaselineDays)
+            for analyte in c.markerAnalytes { out += (t.markers[analyte] ?? []).filter { $0.day >= start }.map(\.observation) }
+        }
+        if d == .europe { out += t.untreatableProgression.map(\.observation) }
+        return out
     }
 
     /// Events dated only to a month or year cannot be placed on a day (review 8). A verdict already refractory

@@ -62,7 +62,11 @@ struct RefractorinessWriterTests {
         let zhang = risks[1]["prediction"]?[0]
         #expect(zhang?["qualitativeRisk"]?["coding"]?.count == 1)
         #expect(zhang?["qualitativeRisk"]?["coding"]?[0]?["code"]?.string == "not-refractory")
-        #expect(zhang?["whenPeriod"] == nil)
+        // Review 14: every verdict has whenPeriod.start (§9.1; here the assessment day) and a basis naming what
+        // was evaluated (the sessions and their studies), also when not refractory.
+        #expect(zhang?["whenPeriod"]?["start"]?.string == "2026-01-01")
+        let zhangBasis = (risks[1]["basis"].map { Array($0.elements) } ?? []).compactMap { $0["reference"]?.string }
+        #expect(zhangBasis.contains("Procedure/t1") && zhangBasis.contains("Procedure/t2") && zhangBasis.contains("Observation/v1"))
         #expect(ofType(resources, "Provenance").count == 1)
     }
 

@@ -233,6 +233,19 @@ struct JSHTests {
         #expect(one.status == (value >= 120 ? .refractory : .notRefractory))
     }
 
+    /// Review 14: a not-refractory verdict names what it evaluated (sessions, their studies, the markers).
+    @Test func aNotRefractoryVerdictCarriesTheEvaluatedEvidence() {
+        let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(100, 20), P.afp(100, 40), P.viable(20, 30)], P.tace(60), [P.viable(10, 90)])
+        let v = verdict(.jsh2014, t, on: 200)
+        #expect(v.status == .notRefractory)
+        let ids = Set(v.evidence.compactMap(\.source.resourceReference))
+        #expect(ids.isSuperset(of: ["Procedure/tace-procedure-d0", "Procedure/tace-procedure-d60", "Observation/viable-tumor-percent-d30",
+                                    "Observation/viable-tumor-percent-d90", "Observation/afp-d-1", "Observation/afp-d40"]))
+        // A refractory verdict keeps only its met clauses' evidence.
+        let r = verdict(.jsh2014, P.timeline(P.twoSessions(viable: 70, 80), [P.afp(100, -1)]), on: 200)
+        #expect(r.status == .refractory && !r.evidence.contains { $0.concept == .afp })
+    }
+
     @Test func dcpCountsLikeAFPAndCombineAllNeedsBoth() {
         let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(100, 20), P.afp(100, 40),
                                        P.dcp(100, -1), P.dcp(130, 20), P.dcp(150, 40), P.viable(20, 30)])

@@ -40,13 +40,18 @@ def by_type(bundle, type_):
 
 
 def verdicts(bundle):
-    """method code -> (status code, whenPeriod.start) of the refractoriness RiskAssessments."""
+    """method code -> (status code, day met) of the refractoriness RiskAssessments. Every verdict has a
+    whenPeriod.start (spec 9.1): the day met when refractory, else the assessment day (occurrenceDateTime)."""
     out = {}
     for r in by_type(bundle, "RiskAssessment"):
         method = r["method"]["coding"][0]
         if method["system"].endswith("/tace-refractoriness-definitions"):
             p = r["prediction"][0]
-            out[method["code"]] = (p["qualitativeRisk"]["coding"][0]["code"], p.get("whenPeriod", {}).get("start"))
+            status = p["qualitativeRisk"]["coding"][0]["code"]
+            start = p["whenPeriod"]["start"]
+            if status != "refractory":
+                assert start == r["occurrenceDateTime"], (method["code"], start)
+            out[method["code"]] = (status, start if status == "refractory" else None)
     return out
 
 
