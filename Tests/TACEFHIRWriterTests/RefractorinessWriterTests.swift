@@ -93,6 +93,32 @@ struct RefractorinessWriterTests {
         #expect(jsh["focus"]?[0]?["reference"]?.string == "Condition/c1")
     }
 
+    /// Review 15: the Observation form's identifier follows the evidence like the RiskAssessment's, so new
+    /// evidence never leaves an old Observation beside a new RiskAssessment.
+    @Test func observationAndRiskIdentifiersChangeTogetherWithTheEvidence() throws {
+        func identifiers(extra: [TypedObservation]) throws -> (risk: [String], form: [String]) {
+            let t = PatientTimeline(observations: [
+                Self.obs(.tace, .event, 0, reference: "Procedure/t1"), Self.obs(.viableTumorPercent, .quantity(Measurement(70, .percent)), 30, reference: "Observation/v1"),
+                Self.obs(.tace, .event, 60, reference: "Procedure/t2"), Self.obs(.viableTumorPercent, .quantity(Measurement(80, .percent)), 90, reference: "Observation/v2"),
+            ] + extra)
+            let day = ClinicalDay(year: 2026, month: 1, day: 1)
+            let a = RefractorinessAssessment(patient: Self.patient, ordinal: 1, conditionReference: nil, evaluationDay: day,
+                                             verdicts: Refractoriness.evaluate([.zhang2022], timeline: t, on: day), reTreatment: [])
+            var b = BundleStreamWriter(type: .transaction, timestamp: now, pretty: false)
+            RefractorinessWriter(recorded: now, observationForm: true).write(a, to: &b)
+            let resources = (try JSONDocument.parse(b.finish()).root)["entry"].map { Array($0.elements) }?.compactMap { $0["resource"] } ?? []
+            let id = { (r: JSONValue) in r["identifier"]?[0]?["value"]?.string ?? "" }
+            return (ofType(resources, "RiskAssessment").map(id),
+                    ofType(resources, "Observation").filter { id($0).hasPrefix("refractoriness-status-") }.map(id))
+        }
+        let before = try identifiers(extra: [])
+        let after = try identifiers(extra: [Self.obs(.tumorCount, .quantity(Measurement(2, .count)), 90, reference: "Observation/n2")])
+        #expect(before.risk.count == 1 && before.form.count == 1)
+        #expect(before.risk != after.risk)
+        #expect(before.form != after.form)
+        #expect(try identifiers(extra: []).form == before.form)
+    }
+
     @Test func identifiersAreStableAcrossRuns() throws {
         let a = try write(.transaction), b = try write(.transaction)
         let ids = { (r: [JSONValue]) in r.compactMap { $0["identifier"]?[0]?["value"]?.string } }
