@@ -52,6 +52,16 @@ public enum Primitives {
         return (reasons.isEmpty, assumed, reasons.isEmpty ? nil : reasons.joined(separator: ", "))
     }
 
+    /// §4.1: the note saying which sessions were taken as selective/adequate because that was not recorded
+    /// (`nil` when none was).
+    public static func assumedQualifyingNote(in t: PatientTimeline, _ c: RefractorinessConfiguration) -> String? {
+        let assumed = t.sessions.compactMap { s -> String? in
+            let q = qualifies(s, c)
+            return q.assumed.isEmpty ? nil : "\(s.day) (\(q.assumed.joined(separator: ", ")) not recorded)"
+        }
+        return assumed.isEmpty ? nil : "assumed selective and adequate (session.assumeQualifying=true): " + assumed.joined(separator: ", ")
+    }
+
     /// The intent of a session: recorded on its day, else (with `intent.carryForward`) the last one recorded before it.
     public static func intent(of s: TACESession, in t: PatientTimeline, _ c: RefractorinessConfiguration) -> DatedRecord<TreatmentIntent>? {
         if let i = s.intent { return DatedRecord(day: s.day, value: i.value, observation: i.observation) }

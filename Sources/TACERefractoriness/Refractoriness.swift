@@ -47,10 +47,11 @@ public enum Refractoriness {
             let code = d == .iasl ? "K1-no-response-within-window" : "T1-no-response-within-window"
             clauses = [ClauseResult(code: code, title: "no objective response after \(n) or more qualifying sessions within \(w) days",
                                     finding: r.finding)]
-            notes = r.notes
+            notes = r.notes + [Primitives.assumedQualifyingNote(in: t, c)].compactMap { $0 }
             primary = [code]
         case .europe:
             (clauses, notes, primary) = EuropeanRule.clauses(in: t, c)
+            if let note = Primitives.assumedQualifyingNote(in: t, c) { notes.append(note) }
         case .zhang2022:
             (clauses, notes) = ZhangRule.clauses(in: t, c)
             primary = ["Z1-insufficient-targeted-response"]

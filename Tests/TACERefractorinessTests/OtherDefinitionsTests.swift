@@ -47,6 +47,18 @@ struct OtherDefinitionsTests {
         #expect(verdict(.iasl, outside, on: 400).status == .refractory)
     }
 
+    /// Review 12 (§4.1): every definition says which session attributes it assumed.
+    @Test func iaslTaiwanAndEuropeSayWhatWasAssumed() {
+        let assumed = course([(0, "SD"), (60, "SD"), (120, "SD")])
+        for d in RefractorinessDefinition.allCases {
+            #expect(verdict(d, assumed, on: 300).notes.contains { $0.contains("assumed selective and adequate") }, "\(d)")
+        }
+        let recorded = P.timeline([0, 60, 120].flatMap { P.tace($0, selectivity: "selective", adequacy: "adequate", intent: "curative") + [P.overall("SD", $0 + 30)] })
+        for d in RefractorinessDefinition.allCases {
+            #expect(!verdict(d, recorded, on: 300).notes.contains { $0.contains("assumed selective and adequate") }, "\(d)")
+        }
+    }
+
     @Test func aRollingAnchorFindsALaterWindow() {
         let t = course([(0, "SD"), (150, "SD"), (200, "SD"), (250, "SD")])
         #expect(verdict(.iasl, t, on: 400).status == .notRefractory)  // windows from day 0, then from day 200
