@@ -99,6 +99,22 @@ struct OtherDefinitionsTests {
         #expect(verdict(.europe, t, on: 200, c.with("eu.maxSessions", "3")).status == .notRefractory)
     }
 
+    /// Review 9: a curative failure stays a failure when later sessions are palliative (§4.6 ties failure to the
+    /// intent of the sessions concerned); a palliative session inside the run breaks it instead.
+    @Test func aLaterPalliativeIntentDoesNotEraseACurativeFailure() {
+        let failed = P.timeline(P.tace(0, intent: "curative"), [P.target("SD", 30)], P.tace(60), [P.target("SD", 90)],
+                                P.tace(120, intent: "palliative"), [P.target("SD", 150)])
+        let v = verdict(.europe, failed, on: 300)
+        #expect(v.status == .refractory)
+        #expect(v.dayMet == P.day(90))
+        #expect(clause(v, "E1")?.outcome == .met)
+        let broken = P.timeline(P.tace(0, intent: "curative"), [P.target("SD", 30)], P.tace(60, intent: "palliative"), [P.target("SD", 90)],
+                                P.tace(120), [P.target("SD", 150)])
+        let b = verdict(.europe, broken, on: 300)
+        #expect(clause(b, "E1")?.outcome == .notMet)
+        #expect(b.status == .indeterminate)  // palliative: no clinician assertion recorded
+    }
+
     @Test func palliativeIntentIsRefractoryOnlyWhenAClinicianSaysSo() {
         let base = P.tace(0, intent: "palliative") + [P.overall("PD", 30), P.vp(0, -5), P.vp(3, 30)] + P.tace(60) + [P.overall("PD", 90)]
         let silent = verdict(.europe, P.timeline(base), on: 200)
