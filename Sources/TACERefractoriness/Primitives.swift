@@ -86,7 +86,11 @@ public enum Primitives {
         if let next {
             let gap = next.day.days(since: s.day)
             if gap < window.lowerBound {
-                return .missing("next session \(gap) days later, before the \(window.lowerBound)-\(window.upperBound)-day evaluation window")
+                // Review 20: staged TACE (sessions closer than the window) can never be evaluated session by session;
+                // say so, rather than let the chain break pass silently.
+                return .missing("next session \(gap) days later, before the \(window.lowerBound)-\(window.upperBound)-day evaluation window"
+                                + " — possibly staged TACE; sessions this close are never evaluated one by one, so a run through them"
+                                + (c.evalMissingBreaksChain ? " cannot form (eval.missingBreaksChain=true)" : " passes over this one"))
             }
             return .missing("no CT/MRI response \(window.lowerBound)-\(window.upperBound) days after it and before the next session")
         }

@@ -246,6 +246,16 @@ struct JSHTests {
         #expect(r.status == .refractory && !r.evidence.contains { $0.concept == .afp })
     }
 
+    /// Review 20: staged sessions (< 28 days apart) cannot form a JSH run; the rationale says so. At 28 days the
+    /// first session can be evaluated (on the day before the next session it cannot: 27 days).
+    @Test("staged TACE is flagged in the rationale", arguments: [(20, true), (29, false)])
+    func stagedTACEIsFlagged(gap: Int, flagged: Bool) {
+        let t = P.timeline(P.tace(0), [P.viable(70, 28)], P.tace(gap), [P.viable(70, gap + 30)], P.tace(gap + 60), [P.viable(80, gap + 90)])
+        let v = verdict(.jsh2014, t, on: 300)
+        #expect(v.rationale.contains("possibly staged TACE") == flagged)
+        #expect(v.status == .refractory)  // the later two sessions still form a run
+    }
+
     @Test func dcpCountsLikeAFPAndCombineAllNeedsBoth() {
         let t = P.timeline(P.tace(0), [P.afp(100, -1), P.afp(100, 20), P.afp(100, 40),
                                        P.dcp(100, -1), P.dcp(130, 20), P.dcp(150, 40), P.viable(20, 30)])
