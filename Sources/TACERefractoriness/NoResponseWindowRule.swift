@@ -3,13 +3,13 @@ import TACEModel
 /// "No objective response after N qualifying sessions within a window" — the IASL / Korean rule (§4.5:
 /// N = `kr.minSessions` = 3, 183 days) and the Taiwanese / expert-panel rule (§4.7: N = `tw.sessions` = 2).
 ///
-/// Windows start at an anchor session (`kr.anchor`) and hold the qualifying sessions of one chain dated
+/// Windows start at an anchor session (`kr.anchor`, `tw.anchor`) and hold the qualifying sessions of one chain dated
 /// within `windowDays` of it. Refractory when a window holds N or more evaluated sessions and no session of the
 /// window (§4.5: "¬∃ S ∈ sessions_in_W : objectiveResponse") had an objective response (mRECIST CR/PR), as far
 /// as known on the evaluation day; dated by the evaluation of the N-th. An unevaluable session in the window
 /// could have responded: undetermined.
 enum NoResponseWindowRule {
-    static func finding(minSessions n: Int, windowDays w: Int, in t: PatientTimeline, _ c: RefractorinessConfiguration)
+    static func finding(minSessions n: Int, windowDays w: Int, anchor anchoring: WindowAnchor, in t: PatientTimeline, _ c: RefractorinessConfiguration)
         -> (finding: Finding, notes: [String]) {
         guard !t.sessions.isEmpty else { return (.noData("no TACE session"), []) }
         var notes: [String] = []
@@ -73,7 +73,7 @@ enum NoResponseWindowRule {
                 if !responded, window.count < n, lastReason.isEmpty {
                     lastReason = "fewer than \(n) qualifying sessions within \(w) days of \(anchor.day)"
                 }
-                switch c.krAnchor {
+                switch anchoring {
                 case .rolling: a += 1
                 case .firstSession:
                     let next = chain[a...].firstIndex { t.sessions[$0].day > end }

@@ -43,7 +43,7 @@ public enum Refractoriness {
         case .iasl, .taiwan:
             let n = d == .iasl ? c.krMinSessions : c.twSessions
             let w = d == .iasl ? c.krWindowDays : c.twWindowDays
-            let r = NoResponseWindowRule.finding(minSessions: n, windowDays: w, in: t, c)
+            let r = NoResponseWindowRule.finding(minSessions: n, windowDays: w, anchor: d == .iasl ? c.krAnchor : c.twAnchor, in: t, c)
             let code = d == .iasl ? "K1-no-response-within-window" : "T1-no-response-within-window"
             clauses = [ClauseResult(code: code, title: "no objective response after \(n) or more qualifying sessions within \(w) days",
                                     finding: r.finding)]

@@ -155,8 +155,10 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
     public var krWindowDays = 183
     /// `kr.anchor`: firstSession | rolling.
     public var krAnchor: WindowAnchor = .firstSession
-    /// `tw.sessions` (Taiwan / expert panel: 2 or 3).
+    /// `tw.sessions` (Taiwan / expert panel: 2 or 3, §4.7; nothing else is accepted).
     public var twSessions = 2
+    /// `tw.anchor`: firstSession | rolling — the Taiwanese windows' own anchor (no longer borrowed from `kr.anchor`).
+    public var twAnchor: WindowAnchor = .firstSession
     /// `tw.windowDays`.
     public var twWindowDays = 183
     /// `zh.minConsecutive` (Zhang 2022).
@@ -183,7 +185,7 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
             "jsh.minConsecutive", "jsh.requireModification",
             "jsh2021.threshold", "jsh2021.runRule", "jsh2021.markerRule",
             "kr.minSessions", "kr.windowDays", "kr.anchor",
-            "tw.sessions", "tw.windowDays",
+            "tw.sessions", "tw.windowDays", "tw.anchor",
             "zh.minConsecutive", "eu.maxSessions", "intent.carryForward", "art.labLookbackDays",
         ]
     }
@@ -279,7 +281,8 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
         case "kr.minSessions": krMinSessions = try count(1...20, "3")
         case "kr.windowDays": krWindowDays = try count(1...3650, "183")
         case "kr.anchor": krAnchor = try choice(WindowAnchor.self)
-        case "tw.sessions": twSessions = try count(1...20, "2 or 3")
+        case "tw.sessions": twSessions = try count(2...3, "2 or 3")
+        case "tw.anchor": twAnchor = try choice(WindowAnchor.self)
         case "tw.windowDays": twWindowDays = try count(1...3650, "183")
         case "zh.minConsecutive": zhMinConsecutive = try count(1...20, "3")
         case "eu.maxSessions": euMaxSessions = try count(1...20, "2")
@@ -344,6 +347,7 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
         case "kr.anchor": return krAnchor.rawValue
         case "tw.sessions": return "\(twSessions)"
         case "tw.windowDays": return "\(twWindowDays)"
+        case "tw.anchor": return twAnchor.rawValue
         case "zh.minConsecutive": return "\(zhMinConsecutive)"
         case "eu.maxSessions": return "\(euMaxSessions)"
         case "intent.carryForward": return "\(intentCarryForward)"

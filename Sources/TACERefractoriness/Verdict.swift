@@ -64,7 +64,7 @@ public enum RefractorinessDefinition: String, Sendable, CaseIterable {
             return chain + ["jsh.minConsecutive", "jsh.requireModification", "jsh2021.threshold", "jsh2021.runRule",
                             "jsh2021.markerRule"] + insufficient + progression + marker + mvi
         case .iasl: return chain + ["kr.minSessions", "kr.windowDays", "kr.anchor", "insufficient.aggregation"]
-        case .taiwan: return chain + ["tw.sessions", "tw.windowDays", "kr.anchor", "insufficient.aggregation"]
+        case .taiwan: return chain + ["tw.sessions", "tw.windowDays", "tw.anchor", "insufficient.aggregation"]
         case .europe: return chain + ["eu.maxSessions", "intent.carryForward", "insufficient.aggregation"] + mvi
         case .zhang2022:
             return chain + ["zh.minConsecutive", "insufficient.threshold", "insufficient.aggregation", "insufficient.source"]

@@ -62,6 +62,12 @@ struct OtherDefinitionsTests {
     @Test func aRollingAnchorFindsALaterWindow() {
         let t = course([(0, "SD"), (150, "SD"), (200, "SD"), (250, "SD")])
         #expect(verdict(.iasl, t, on: 400).status == .notRefractory)  // windows from day 0, then from day 200
+        // Taiwan has its own anchor (review 17): kr.anchor does not move it.
+        let tw = course([(0, "PR"), (150, "SD"), (200, "SD")])
+        #expect(verdict(.taiwan, tw, on: 400).status == .notRefractory)  // windows from day 0 (PR inside), then day 200 alone
+        #expect(verdict(.taiwan, tw, on: 400, c.with("kr.anchor", "rolling")).status == .notRefractory)
+        let twRolling = verdict(.taiwan, tw, on: 400, c.with("tw.anchor", "rolling"))
+        #expect(twRolling.status == .refractory && twRolling.dayMet == P.day(230))
         let rolling = verdict(.iasl, t, on: 400, c.with("kr.anchor", "rolling"))
         #expect(rolling.status == .refractory && rolling.dayMet == P.day(280))
     }
