@@ -61,8 +61,9 @@ public enum Refractoriness {
         Self.applyImpreciseDates(&verdict, t)
         if verdict.status != .refractory { verdict.evaluatedEvidence = Self.evaluatedEvidence(d, in: t, c) }
         if verdict.status == .refractory {
-            // At the time refractoriness was established (values then, sessions up to then).
-            verdict.notes += PostRefractorinessFactors.notes(in: t, on: verdict.dayMet ?? day, scoring: scoring)
+            // On the evaluation day (review 19): the HAIC decision is taken now, on the current values and all
+            // sessions so far, not on those of the day refractoriness was first met.
+            verdict.notes += PostRefractorinessFactors.notes(in: t, on: day, scoring: scoring)
         }
         return verdict
     }

@@ -101,7 +101,12 @@ def test_lima_art_abcr_and_post_refractoriness_factors(tacebridge):
     jsh = risks["jsh-lcsgj-2014"]
     rationale = jsh["prediction"][0]["rationale"]
     assert "C1a-insufficient-response met on 2025-04-10" in rationale
-    assert "albumin 29 g/L" in rationale and "AST 52 U/L" in rationale and "CRP 4 mg/L" in rationale
+    # The HAIC factors are those of the evaluation day (2026-01-01): the labs of April 2025 are too old.
+    assert "on 2026-01-01: albumin ≤ 3 g/dL = 30 g/L: not known" in rationale
+    then, _ = score(tacebridge, "--as-of", "2025-04-10", sample("jsh-c1a-insufficient"))
+    then_rationale = next(r for r in by_type(then, "RiskAssessment")
+                          if r["method"]["coding"][0]["code"] == "jsh-lcsgj-2014")["prediction"][0]["rationale"]
+    assert "albumin 29 g/L" in then_rationale and "AST 52 U/L" in then_rationale and "CRP 4 mg/L" in then_rationale
     assert jsh["method"]["text"].startswith("JSH-LCSGJ-2014; tacebridge-refractoriness-config-v1: ")
     assert {"certain", "refractory"} == {c["code"] for c in jsh["prediction"][0]["qualitativeRisk"]["coding"]}
     basis = {b["reference"] for b in jsh["basis"]}
