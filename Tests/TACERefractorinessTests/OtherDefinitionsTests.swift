@@ -155,6 +155,19 @@ struct OtherDefinitionsTests {
         #expect(v.status == .refractory && v.dayMet == P.day(150))
     }
 
+    @Test("Zhang: viable 50 % is not insufficient, 51 % is (> 50 %)", arguments: [(50.0, RefractorinessStatus.notRefractory), (51.0, .refractory)])
+    func zhangViableBoundary(third: Double, expected: RefractorinessStatus) {
+        let t = P.timeline(P.twoSessions(viable: 70, 80), P.tace(120), [P.viable(third, 150)])
+        #expect(verdict(.zhang2022, t, on: 300).status == expected)
+    }
+
+    @Test("Taiwan: the second session on day 183 is inside the window, on day 184 outside",
+          arguments: [(183, RefractorinessStatus.refractory), (184, .notRefractory)])
+    func taiwanWindowBoundary(second: Int, expected: RefractorinessStatus) {
+        let t = course([(0, "SD"), (second, "SD")])
+        #expect(verdict(.taiwan, t, on: 400).status == expected)
+    }
+
     @Test func zhangIgnoresTheOverallCategory() {
         let t = course([(0, "SD"), (60, "SD"), (120, "SD")])
         let v = verdict(.zhang2022, t, on: 300)

@@ -163,6 +163,21 @@ struct PrimitivesTests {
         #expect(rise([125, dip, 130]) == (rises ? .rise(P.day(60)) : .noRise))
     }
 
+    @Test("the baseline may be 30 days before the session, not 31 (marker.baselineDays)", arguments: [(30, true), (31, false)])
+    func markerBaselineDays(daysBefore: Int, rises: Bool) {
+        let t = P.timeline(P.tace(0) + [P.afp(100, -daysBefore), P.afp(130, 20), P.afp(140, 40)]).asOf(P.day(200))
+        let o = Primitives.markerRise(session: 0, analyte: .afp, rule: .continuousElevation, in: t, c).outcome
+        #expect(o == (rises ? .rise(P.day(40)) : .unevaluable))
+    }
+
+    @Test("a follow-up 92 days after the session counts, 93 days does not (marker.followUpDays)", arguments: [(92, true), (93, false)])
+    func markerFollowUpDays(lastDay: Int, counts: Bool) {
+        // 130 on day 20, then 70 (below tolerance) on the last day: inside the window it undoes the rise.
+        let t = P.timeline(P.tace(0) + [P.afp(100, -2), P.afp(130, 20), P.afp(140, 40), P.afp(70, lastDay)]).asOf(P.day(200))
+        let o = Primitives.markerRise(session: 0, analyte: .afp, rule: .continuousElevation, in: t, c).outcome
+        #expect(o == (counts ? .noRise : .rise(P.day(40))))
+    }
+
     @Test func markerNeedsBaselineAboveMinimumAndTwoFollowUps() {
         #expect(rise([30, 40], baseline: 20) == .unevaluable)      // AFP baseline must exceed 20 ng/mL
         #expect(rise([30, 40], baseline: 21) == .rise(P.day(40)))
