@@ -68,7 +68,8 @@ public struct RefractorinessWriter {
         for v in a.verdicts {
             let evidence = v.evidence
             let basis = references(evidence)
-            let stable = StableID(key + [v.definition.rawValue, v.configurationText] + evidence.map { $0.source.recordKey + "#" + $0.concept.rawValue })
+            let evidenceKeys = evidence.map { $0.source.recordKey + "#" + $0.concept.rawValue }
+            let stable = StableID(key + [v.definition.rawValue, v.configurationText] + evidenceKeys)
             let id = "refractoriness-" + stable.hex
             bundle.entry(id: stable, request: .conditionalCreate(type: "RiskAssessment", identifierSystem: TACECodeSystems.refractorinessIdentifier,
                                                                 identifierValue: id)) { json in
@@ -76,7 +77,9 @@ public struct RefractorinessWriter {
             }
             targets.append(stable.urnUUID)
             if observationForm {
-                let obsKey = StableID(key + [v.definition.rawValue, "observation", v.configurationText])
+                // Same inputs as the RiskAssessment's identifier (review 15): new evidence gives a new Observation
+                // too, so the two conditional creates never diverge.
+                let obsKey = StableID(key + [v.definition.rawValue, "observation", v.configurationText] + evidenceKeys)
                 let obsId = "refractoriness-status-" + obsKey.hex
                 bundle.entry(id: obsKey, request: .conditionalCreate(type: "Observation", identifierSystem: TACECodeSystems.refractorinessIdentifier,
                                                                     identifierValue: obsId)) { json in
@@ -166,9 +169,9 @@ public struct RefractorinessWriter {
                                                         display: "TACE failure/refractoriness",
                                                         text: "TACE refractoriness by the \(v.definition.display)")
         json.key("qualitativeRisk"); statusCoding(v.status, into: &json)
-        if let met = v.dayMet {
-            json.key("whenPeriod"); json.beginObject(); json.key("start"); json.string(met.description); json.endObject()
-        }
+        // §9.1: without `when` the prediction would apply over the lifespan. Refractory: since the day it was met;
+        // otherwise from the assessment (evaluation) day.
+        json.key("whenPeriod"); json.beginObject(); json.key("start"); json.string((v.dayMet ?? v.evaluationDay).description); json.endObject()
         json.key("rationale"); json.string(v.rationale(includingConfiguration: false))  // the configuration is in method.text
         json.endObject()
         json.endArray()

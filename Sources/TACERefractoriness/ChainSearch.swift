@@ -27,6 +27,9 @@ public struct RunSearch: Sendable {
     public var modificationRecorded = false
     /// The sessions of the hit chain (with `lastResponse`, also those before the evaluated one).
     public var chainSessions: [TACESession] = []
+    /// Without a hit: the first run that would meet the rule if every evaluation that could not be judged
+    /// (predicate `unknown`) went the rule's way — the clause is then undetermined, not "not met".
+    public var undecidable: [ChainStep]?
 }
 
 /// How a run is counted.
@@ -47,6 +50,27 @@ extension Primitives {
                                  in t: PatientTimeline, _ c: RefractorinessConfiguration,
                                  include: ((TACESession) -> String?)? = nil,
                                  predicate: (Int, ResponseAssessment) -> Judgement) -> RunSearch {
+        var out = search(length: n, mode: mode, requireModification: requireModification, in: t, c, include: include,
+                         unknownCounts: false, predicate: predicate)
+        if out.hit == nil && out.blockedByModification == nil {
+            // Could an evaluation that cannot be judged (e.g. viable ">40 %", a study with only a tumor count)
+            // complete a run? Then the clause is undecidable (review 6), never silently "not met". A run made
+            // only of studies that say nothing on the clause (no censored value, no judged step) stays "no data",
+            // as a clause without any data.
+            let optimistic = search(length: n, mode: mode, requireModification: false, in: t, c, include: include,
+                                    unknownCounts: true, predicate: predicate)
+            if let steps = optimistic.hit ?? optimistic.blockedByModification,
+               steps.contains(where: { $0.judgement.answer == .unknown }),
+               steps.contains(where: { $0.judgement.answer == .yes || !$0.judgement.evidence.isEmpty }) {
+                out.undecidable = steps
+            }
+        }
+        return out
+    }
+
+    static func search(length n: Int, mode: RunMode, requireModification: Bool, in t: PatientTimeline,
+                       _ c: RefractorinessConfiguration, include: ((TACESession) -> String?)?, unknownCounts: Bool,
+                       predicate: (Int, ResponseAssessment) -> Judgement) -> RunSearch {
         var out = RunSearch()
         var run: [ChainStep] = []
         var chain: [TACESession] = []
@@ -91,7 +115,7 @@ extension Primitives {
                 }
                 let j = predicate(i, e)
                 let step = ChainStep(session: s, evaluation: e, daysAfter: days, judgement: j)
-                switch j.answer {
+                switch unknownCounts && j.answer == .unknown ? .yes : j.answer {
                 case .unknown:
                     if c.evalMissingBreaksChain {
                         run = []

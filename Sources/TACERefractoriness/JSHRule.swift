@@ -69,6 +69,12 @@ enum JSHRule {
             return .undetermined(blocked.map(\.text).joined(separator: "; ")
                 + "; but no agent change or feeding-artery reanalysis recorded after the first (jsh.requireModification=true)")
         }
+        if let steps = r.undecidable {
+            let unknown = steps.filter { $0.judgement.answer == .unknown }
+            let count = mode == .consecutiveResponses ? "\(n) consecutive \(what)" : "\(what) after \(n) consecutive sessions"
+            return .undetermined("could be \(count), but " + unknown.map { "the evaluation \($0.evaluation.day) of TACE \($0.session.day) cannot be judged (\($0.judgement.detail))" }
+                .joined(separator: "; ") + " — run: " + steps.map(\.text).joined(separator: "; "))
+        }
         if r.evaluatedSessions == 0 {
             return .noData("no qualifying session with an evaluable CT/MRI response (see notes)")
         }

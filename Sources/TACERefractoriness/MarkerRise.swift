@@ -20,6 +20,9 @@ public struct MarkerEvaluation: Sendable {
         case noRise
         case pending
         case unevaluable
+        /// The follow-ups seen meet the rule but are fewer than `marker.minFollowUpValues` (the next session, the
+        /// end of the window, another treatment or the evaluation day came first): a rise that cannot be confirmed.
+        case unconfirmed
     }
     public var analyte: MarkerAnalyte
     public var outcome: Outcome
@@ -31,7 +34,8 @@ extension Primitives {
     /// `markerRise(S_i)` for one analyte: baseline = the last exact value within `marker.baselineDays` before the
     /// session (or on its day); follow-ups = exact values after it, up to `marker.followUpDays`, not after the next
     /// session, and before any other treatment. Needs `marker.minFollowUpValues` follow-ups and a baseline above
-    /// `marker.minBaseline`. The earliest prefix of the follow-ups that meets the rule dates the rise.
+    /// `marker.minBaseline`. The rule is judged on all follow-ups up to the evaluation day (§4.2: the last one, and
+    /// none below tolerance); it is dated by the earliest follow-up since which it has held throughout.
     public static func markerRise(session i: Int, analyte: MarkerAnalyte, rule: MarkerRule, in t: PatientTimeline,
                                   _ c: RefractorinessConfiguration) -> MarkerEvaluation {
         let s = t.sessions[i]
@@ -84,16 +88,25 @@ extension Primitives {
         }
         let text = "baseline \(PTACEText.measurement(baseline.value)) on \(baseline.day) → \(values.isEmpty ? "no follow-up" : values)\(change)"
         if followUps.count >= c.markerMinFollowUpValues {
-            for k in c.markerMinFollowUpValues...followUps.count where holds(followUps[0..<k]) {
-                let used = Array(followUps[0..<k])
-                return result(.rise(used[k - 1].day), text + "; " + ruleText + " met on \(used[k - 1].day)",
-                              [baseline.observation] + used.map(\.observation))
+            // §4.2: the rule is judged on every follow-up seen so far (the last one and none below tolerance),
+            // never on an early part of them; a later fall below the tolerance or under the rise undoes it.
+            // The rise is dated by the earliest follow-up from which the rule has held without interruption.
+            guard holds(followUps[...]) else {
+                return result(.noRise, text + "; " + ruleText + " not met", [baseline.observation] + followUps.map(\.observation))
             }
-            return result(.noRise, text + "; " + ruleText + " not met", [baseline.observation] + followUps.map(\.observation))
+            var k = followUps.count
+            while k - 1 >= c.markerMinFollowUpValues && holds(followUps[0..<(k - 1)]) { k -= 1 }
+            let day = followUps[k - 1].day
+            return result(.rise(day), text + "; " + ruleText + " met since \(day)",
+                          [baseline.observation] + followUps.map(\.observation))
         }
         let windowOpen = next == nil && cut == nil && (t.asOfDay.map { $0 < end } ?? false)
         let need = "\(c.markerMinFollowUpValues) follow-up values needed (marker.minFollowUpValues), \(followUps.count) found"
             + (cut.map { " before \($0.concept.displayName.lowercased()) on \($0.day)" } ?? "")
+        if holds(followUps[...]) {
+            return result(.unconfirmed, text + "; " + ruleText + " on the values seen, not confirmable: " + need
+                          + (windowOpen ? " so far" : ""), [baseline.observation] + followUps.map(\.observation))
+        }
         return result(windowOpen ? .pending : .unevaluable, text + "; " + need)
     }
 
@@ -105,15 +118,20 @@ extension Primitives {
         var evaluated = 0
         var lastNoRise = ""
         var unevaluable: [String] = []
+        var unconfirmed: [String] = []
         for i in t.sessions.indices {
             let evaluations = c.markerAnalytes.map { markerRise(session: i, analyte: $0, rule: rule, in: t, c) }
-            let decided = evaluations.filter { $0.outcome != .pending && $0.outcome != .unevaluable }
+            let open = evaluations.filter { $0.outcome == .unconfirmed }
+            let decided = evaluations.filter { $0.outcome != .pending && $0.outcome != .unevaluable && $0.outcome != .unconfirmed }
             let rising = decided.filter { if case .rise = $0.outcome { return true } else { return false } }
             func day(_ e: MarkerEvaluation) -> ClinicalDay? { if case .rise(let d) = e.outcome { return d } else { return nil } }
             var met: ClinicalDay?
             switch c.markerCombine {
             case .any: met = rising.compactMap(day).min()
             case .all: met = !decided.isEmpty && rising.count == decided.count ? rising.compactMap(day).max() : nil
+            }
+            if !open.isEmpty {
+                unconfirmed.append("after session \(t.sessions[i].day): " + open.map(\.detail).joined(separator: "; "))
             }
             if decided.isEmpty {
                 unevaluable.append("session \(t.sessions[i].day): " + evaluations.map(\.detail).joined(separator: "; "))
@@ -132,6 +150,10 @@ extension Primitives {
                 run = []
                 lastNoRise = "after session \(t.sessions[i].day): " + decided.map(\.detail).joined(separator: "; ")
             }
+        }
+        if !unconfirmed.isEmpty {
+            // A rise seen but not confirmable is not "no data" and not "no rise" (review 7).
+            return .undetermined("marker rise not confirmable: " + unconfirmed.joined(separator: " | "))
         }
         if evaluated == 0 {
             return .noData("no tumor-marker series evaluable" + (unevaluable.isEmpty ? "" : " (" + unevaluable.joined(separator: " | ") + ")"))

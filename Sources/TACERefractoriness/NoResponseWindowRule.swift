@@ -3,11 +3,13 @@ import TACEModel
 /// "No objective response after N qualifying sessions within a window" — the IASL / Korean rule (§4.5:
 /// N = `kr.minSessions` = 3, 183 days) and the Taiwanese / expert-panel rule (§4.7: N = `tw.sessions` = 2).
 ///
-/// Windows start at an anchor session (`kr.anchor`) and hold the qualifying sessions of one chain dated
-/// within `windowDays` of it. Refractory when the first N (or more) sessions of a window were each
-/// evaluated without objective response (mRECIST CR/PR); dated by the evaluation of the N-th.
+/// Windows start at an anchor session (`kr.anchor`, `tw.anchor`) and hold the qualifying sessions of one chain dated
+/// within `windowDays` of it. Refractory when a window holds N or more evaluated sessions and no session of the
+/// window (§4.5: "¬∃ S ∈ sessions_in_W : objectiveResponse") had an objective response (mRECIST CR/PR), as far
+/// as known on the evaluation day; dated by the evaluation of the N-th. An unevaluable session in the window
+/// could have responded: undetermined.
 enum NoResponseWindowRule {
-    static func finding(minSessions n: Int, windowDays w: Int, in t: PatientTimeline, _ c: RefractorinessConfiguration)
+    static func finding(minSessions n: Int, windowDays w: Int, anchor anchoring: WindowAnchor, in t: PatientTimeline, _ c: RefractorinessConfiguration)
         -> (finding: Finding, notes: [String]) {
         guard !t.sessions.isEmpty else { return (.noData("no TACE session"), []) }
         var notes: [String] = []
@@ -22,46 +24,48 @@ enum NoResponseWindowRule {
                 let anchor = t.sessions[chain[a]]
                 let end = anchor.day.adding(days: w)
                 let window = chain[a...].prefix { t.sessions[$0].day <= end }
-                var steps: [String] = []
+                var steps: [(day: ClinicalDay, text: String)] = []
                 var evidence: [TypedObservation] = []
                 var unknown: [String] = []
                 var responded = false
-                for (k, i) in window.enumerated() {
+                // §4.5: every session of the window counts — one objective response anywhere in it (also after the
+                // N-th) means no refractoriness from this window. Evaluations not yet due on the evaluation day are
+                // not known yet and do not count either way.
+                for i in window {
                     let s = t.sessions[i]
-                    var stop = false
                     switch Primitives.evaluation(ofSession: i, in: t, c) {
                     case .pending:
-                        // Not yet known on the evaluation day: no verdict from this window yet, and nothing missing.
-                        stop = true
+                        continue
                     case .missing(let why):
                         unknown.append("session \(s.day) unevaluable (\(why))")
                     case .found(let e, let days):
                         if let other = Primitives.otherTreatment(in: t, from: s.day, to: e.day, c) {
                             unknown.append("session \(s.day): \(other.concept.displayName.lowercased()) on \(other.day) before its evaluation")
-                            break
+                            continue
                         }
                         let j = Primitives.objectiveResponse(e, c)
                         switch j.answer {
                         case .yes:
                             evaluated.insert(i)
+                            if !responded {
+                                lastReason = "objective response after session \(s.day) (\(j.detail) on \(e.day)), within \(w) days of \(anchor.day)"
+                            }
                             responded = true
-                            lastReason = "objective response after session \(s.day) (\(j.detail) on \(e.day))"
                         case .no:
                             evaluated.insert(i)
-                            steps.append("TACE \(s.day) → \(e.day) (+\(days) d): \(j.detail)")
+                            steps.append((e.day, "TACE \(s.day) → \(e.day) (+\(days) d): \(j.detail)"))
                             evidence += s.procedures + j.evidence
-                            if k + 1 >= n, unknown.isEmpty {
-                                if best.map({ e.day < $0.day }) ?? true {
-                                    best = (e.day, "\(k + 1) qualifying sessions from \(anchor.day) within \(w) days, none with objective response: "
-                                                + steps.joined(separator: "; "), evidence)
-                                }
-                                stop = true
-                            }
                         case .unknown:
                             unknown.append("session \(s.day): evaluation \(e.day) has \(j.detail)")
                         }
                     }
-                    if responded || stop { break }
+                }
+                if !responded, steps.count >= n, unknown.isEmpty {
+                    let day = steps[n - 1].day
+                    if best.map({ day < $0.day }) ?? true {
+                        best = (day, "\(steps.count) qualifying sessions from \(anchor.day) within \(w) days, none with objective response: "
+                                    + steps.map(\.text).joined(separator: "; "), evidence)
+                    }
                 }
                 if !responded, best == nil, window.count >= n, !unknown.isEmpty, undetermined == nil {
                     undetermined = "\(window.count) qualifying sessions from \(anchor.day) within \(w) days without objective response seen, but " + unknown.joined(separator: "; ")
@@ -69,7 +73,7 @@ enum NoResponseWindowRule {
                 if !responded, window.count < n, lastReason.isEmpty {
                     lastReason = "fewer than \(n) qualifying sessions within \(w) days of \(anchor.day)"
                 }
-                switch c.krAnchor {
+                switch anchoring {
                 case .rolling: a += 1
                 case .firstSession:
                     let next = chain[a...].firstIndex { t.sessions[$0].day > end }

@@ -25,6 +25,10 @@ public struct PatientTimeline: Sendable {
     public private(set) var observations: [TypedObservation] = []
     /// Observations left out because they carry no date.
     public private(set) var undatedCount = 0
+    /// Course events (sessions and their attributes, imaging, markers, other treatments, clinician records)
+    /// dated only to a month or a year. They are left out of the day-counting rules (placing them on the first
+    /// day of their period would invent day counts); the verdicts they could affect become indeterminate.
+    public private(set) var impreciseEvents: [TypedObservation] = []
     /// Observations left out because of their status (preliminary, cancelled, …).
     public private(set) var unusableStatusCount = 0
     /// Session attributes recorded on a day without a TACE session (not attached to any session).
@@ -42,6 +46,17 @@ public struct PatientTimeline: Sendable {
         .bclcStage,
     ]
 
+    /// The concepts whose day matters to the refractoriness rules (laboratory values for scores are not among them).
+    static let courseConcepts: Set<Concept> = [
+        .tace, .taceSelectivity, .taceAdequacy, .taceAgentChanged, .taceFeedingArteryReanalysed, .treatmentIntent,
+        .untreatableProgression, .resection, .ablation, .liverTransplant, .systemicTherapy, .haic, .radioembolization,
+        .radiotherapy, .mrecistResponse, .mrecistTargetResponse, .viableTumorPercent, .tumorCount, .newIntrahepaticLesions,
+        .portalVeinInvasion, .hepaticVeinInvasion, .extrahepaticSpread, .largestTumorDiameter, .afp, .dcp, .afpL3,
+    ]
+
+    /// The first day of an imprecise event's period (the month's or year's first day).
+    public static func periodStart(_ o: TypedObservation) -> ClinicalDay? { o.effective.map(ClinicalDay.init) }
+
     public init(observations input: [TypedObservation]) {
         var dated: [(day: ClinicalDay, order: Int, o: TypedObservation)] = []
         for (i, o) in input.enumerated() {
@@ -53,6 +68,10 @@ public struct PatientTimeline: Sendable {
                 continue
             }
             guard let t = o.effective else { undatedCount += 1; continue }
+            if t.precision < .day {
+                if Self.courseConcepts.contains(o.concept) { impreciseEvents.append(o) }
+                continue
+            }
             dated.append((ClinicalDay(t), i, o))
         }
         dated.sort { ($0.day, $0.order) < ($1.day, $1.order) }
@@ -132,6 +151,7 @@ public struct PatientTimeline: Sendable {
         t.bclcStage = bclcStage.filter { $0.day <= day }
         t.observations = observations.filter { $0.effective.map { ClinicalDay($0) <= day } ?? false }
         t.unattachedSessionAttributes = unattachedSessionAttributes.filter { $0.effective.map { ClinicalDay($0) <= day } ?? false }
+        t.impreciseEvents = impreciseEvents.filter { Self.periodStart($0).map { $0 <= day } ?? false }
         t.asOfDay = day
         return t
     }
@@ -161,15 +181,26 @@ public struct PatientTimeline: Sendable {
         return supersedes(new.observation, current.observation) ? new : current
     }
 
+    /// Values that may legitimately occur several times on one study (one per lesion): all values of the
+    /// highest status rank are kept, so a corrected/amended result replaces the final ones of the same kind
+    /// on that study instead of counting as another lesion.
+    static func merge<V>(_ list: inout [Recorded<V>], _ new: Recorded<V>) {
+        let r = rank(new.observation.status)
+        let best = list.map { rank($0.observation.status) }.max() ?? r
+        if r < best { return }
+        if r > best { list.removeAll() }
+        list.append(new)
+    }
+
     static func add(_ o: TypedObservation, to a: inout ResponseAssessment) {
         a.observations.append(o)
         switch o.concept {
         case .mrecistTargetResponse:
-            if let c = o.value.code.flatMap(MRECISTCategory.init(rawValue:)) { a.targetResponses.append(Recorded(c, o)) }
+            if let c = o.value.code.flatMap(MRECISTCategory.init(rawValue:)) { merge(&a.targetResponses, Recorded(c, o)) }
         case .mrecistResponse:
-            if let c = o.value.code.flatMap(MRECISTCategory.init(rawValue:)) { a.overallResponses.append(Recorded(c, o)) }
+            if let c = o.value.code.flatMap(MRECISTCategory.init(rawValue:)) { merge(&a.overallResponses, Recorded(c, o)) }
         case .viableTumorPercent:
-            if let m = usableQuantity(o) { a.viablePercents.append(Recorded(m, o)) }
+            if let m = usableQuantity(o) { merge(&a.viablePercents, Recorded(m, o)) }
         case .tumorCount:
             if let m = usableQuantity(o) { a.tumorCount = keep(a.tumorCount, Recorded(m, o)) }
         case .newIntrahepaticLesions:

@@ -23,8 +23,7 @@ public enum PostRefractorinessFactors {
     /// More than 4 prior TACE sessions.
     public static let sessionsAbove = 4
 
-    /// The five factors on `day` — the day refractoriness was established, when called for a verdict
-    /// (laboratory values within `ptace.labLookbackDays`, tumor count within
+    /// The five factors on `day` — the evaluation day, when called for a verdict (laboratory values within `ptace.labLookbackDays`, tumor count within
     /// `ptace.imagingLookbackDays`, sessions up to `day`).
     public static func assess(in t: PatientTimeline, on day: ClinicalDay, scoring: ScoringConfiguration) -> [Factor] {
         let cut = t.asOfDay == day ? t : t.asOf(day)

@@ -52,6 +52,16 @@ public enum Primitives {
         return (reasons.isEmpty, assumed, reasons.isEmpty ? nil : reasons.joined(separator: ", "))
     }
 
+    /// §4.1: the note saying which sessions were taken as selective/adequate because that was not recorded
+    /// (`nil` when none was).
+    public static func assumedQualifyingNote(in t: PatientTimeline, _ c: RefractorinessConfiguration) -> String? {
+        let assumed = t.sessions.compactMap { s -> String? in
+            let q = qualifies(s, c)
+            return q.assumed.isEmpty ? nil : "\(s.day) (\(q.assumed.joined(separator: ", ")) not recorded)"
+        }
+        return assumed.isEmpty ? nil : "assumed selective and adequate (session.assumeQualifying=true): " + assumed.joined(separator: ", ")
+    }
+
     /// The intent of a session: recorded on its day, else (with `intent.carryForward`) the last one recorded before it.
     public static func intent(of s: TACESession, in t: PatientTimeline, _ c: RefractorinessConfiguration) -> DatedRecord<TreatmentIntent>? {
         if let i = s.intent { return DatedRecord(day: s.day, value: i.value, observation: i.observation) }
@@ -60,7 +70,7 @@ public enum Primitives {
     }
 
     /// `evalFor(S_i)`: the first study with response data taken `eval.windowDays` after session `i` and before
-    /// the next session (on its day too, with `eval.nextSessionDayCounts`).
+    /// the next session (§4.2: strictly before it; on its day too only with `eval.nextSessionDayCounts`).
     public static func evaluation(ofSession i: Int, in t: PatientTimeline, _ c: RefractorinessConfiguration) -> EvaluationLookup {
         let s = t.sessions[i]
         let next = i + 1 < t.sessions.count ? t.sessions[i + 1] : nil
@@ -76,7 +86,11 @@ public enum Primitives {
         if let next {
             let gap = next.day.days(since: s.day)
             if gap < window.lowerBound {
-                return .missing("next session \(gap) days later, before the \(window.lowerBound)-\(window.upperBound)-day evaluation window")
+                // Review 20: staged TACE (sessions closer than the window) can never be evaluated session by session;
+                // say so, rather than let the chain break pass silently.
+                return .missing("next session \(gap) days later, before the \(window.lowerBound)-\(window.upperBound)-day evaluation window"
+                                + " — possibly staged TACE; sessions this close are never evaluated one by one, so a run through them"
+                                + (c.evalMissingBreaksChain ? " cannot form (eval.missingBreaksChain=true)" : " passes over this one"))
             }
             return .missing("no CT/MRI response \(window.lowerBound)-\(window.upperBound) days after it and before the next session")
         }

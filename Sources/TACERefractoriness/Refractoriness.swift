@@ -43,25 +43,63 @@ public enum Refractoriness {
         case .iasl, .taiwan:
             let n = d == .iasl ? c.krMinSessions : c.twSessions
             let w = d == .iasl ? c.krWindowDays : c.twWindowDays
-            let r = NoResponseWindowRule.finding(minSessions: n, windowDays: w, in: t, c)
+            let r = NoResponseWindowRule.finding(minSessions: n, windowDays: w, anchor: d == .iasl ? c.krAnchor : c.twAnchor, in: t, c)
             let code = d == .iasl ? "K1-no-response-within-window" : "T1-no-response-within-window"
             clauses = [ClauseResult(code: code, title: "no objective response after \(n) or more qualifying sessions within \(w) days",
                                     finding: r.finding)]
-            notes = r.notes
+            notes = r.notes + [Primitives.assumedQualifyingNote(in: t, c)].compactMap { $0 }
             primary = [code]
         case .europe:
             (clauses, notes, primary) = EuropeanRule.clauses(in: t, c)
+            if let note = Primitives.assumedQualifyingNote(in: t, c) { notes.append(note) }
         case .zhang2022:
             (clauses, notes) = ZhangRule.clauses(in: t, c)
             primary = ["Z1-insufficient-targeted-response"]
         }
         var verdict = assemble(d, day: day, clauses: clauses, notes: notes, primary: primary, sessions: t.sessions.count,
                                configurationText: echo ?? c.echoText(for: d.parameters))
+        Self.applyImpreciseDates(&verdict, t)
+        if verdict.status != .refractory { verdict.evaluatedEvidence = Self.evaluatedEvidence(d, in: t, c) }
         if verdict.status == .refractory {
-            // At the time refractoriness was established (values then, sessions up to then).
-            verdict.notes += PostRefractorinessFactors.notes(in: t, on: verdict.dayMet ?? day, scoring: scoring)
+            // On the evaluation day (review 19): the HAIC decision is taken now, on the current values and all
+            // sessions so far, not on those of the day refractoriness was first met.
+            verdict.notes += PostRefractorinessFactors.notes(in: t, on: day, scoring: scoring)
         }
         return verdict
+    }
+
+    /// The session procedures, the studies that evaluated them, and (JSH) the marker values around the sessions.
+    static func evaluatedEvidence(_ d: RefractorinessDefinition, in t: PatientTimeline, _ c: RefractorinessConfiguration) -> [TypedObservation] {
+        var out: [TypedObservation] = []
+        for i in t.sessions.indices {
+            out += t.sessions[i].procedures
+            if case .found(let e, _) = Primitives.evaluation(ofSession: i, in: t, c) { out += e.observations }
+        }
+        if d == .jsh2014 || d == .jsh2021, let first = t.sessions.first {
+            let start = first.day.adding(days: -c.markerBaselineDays)
+            for analyte in c.markerAnalytes { out += (t.markers[analyte] ?? []).filter { $0.day >= start }.map(\.observation) }
+        }
+        if d == .europe { out += t.untreatableProgression.map(\.observation) }
+        return out
+    }
+
+    /// Events dated only to a month or year cannot be placed on a day (review 8). A verdict already refractory
+    /// before the first such period began stands (the event cannot touch anything before it); otherwise the
+    /// verdict is indeterminate and says which dates were imprecise.
+    static func applyImpreciseDates(_ v: inout RefractorinessVerdict, _ t: PatientTimeline) {
+        guard !t.impreciseEvents.isEmpty else { return }
+        let texts = t.impreciseEvents.map { o in
+            "\(o.concept.displayName.lowercased()) dated \(o.effective.map { ClinicalTimeFormat.format($0) } ?? "?") (date imprecise: no day)"
+        }
+        let earliest = t.impreciseEvents.compactMap(PatientTimeline.periodStart).min()
+        if v.status == .refractory, let met = v.dayMet, let earliest, met < earliest {
+            v.notes.append("left out, dated after refractoriness was met: " + texts.joined(separator: ", "))
+            return
+        }
+        v.status = .indeterminate
+        v.dayMet = nil
+        v.missing.append("a precise day for: " + texts.joined(separator: ", ")
+                         + " — the rules count whole days, so these events could not be placed")
     }
 
     /// Refractory at the earliest met (triggering) clause; indeterminate when a clause could hold but cannot be

@@ -67,14 +67,16 @@ public enum JSH2021RunRule: String, Sendable, CaseIterable {
     case lastResponse
 }
 
-/// `jsh2021.markerRule`: the 2021 marker clause as applied by the 2024 HAIC paper ("not immediately
-/// decreased after TACE, or only minimally decreased and then continuing to increase") or the 2014 one.
+/// `jsh2021.markerRule`: the JSH 2021 marker clause. §4.4: whether the 2021 update changed clauses 2–4 is
+/// unverified, so JSH 2021 applies the 2014 rule until the text is checked; the wording the 2024 HAIC paper
+/// attributes to 2021 is available only by name.
 public enum JSH2021MarkerRule: String, Sendable, CaseIterable {
-    /// No follow-up value below baseline × (1 − `marker.d`), and the first follow-up ≥ baseline or the last
-    /// above the first. Default (the 2021 wording of §4.0).
-    case notDecreased
-    /// Same as JSH 2014 (`marker.r` rise).
+    /// Same as JSH 2014 (`marker.r` rise, `marker.d` tolerance). Default (§4.4).
     case sameAs2014
+    /// Non-default alternative, the HAIC paper's wording ("not immediately decreased after TACE, or only
+    /// minimally decreased and then continuing to increase"): no follow-up value below baseline × (1 − `marker.d`),
+    /// and the first follow-up ≥ baseline or the last above the first. Calls a flat marker refractory.
+    case notDecreased
 }
 
 /// Every parameter of the refractoriness rules (clinical reference §4.2 and §4.9, ART §6.1). Defaults
@@ -87,8 +89,9 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
     /// `eval.missingBreaksChain`: a qualifying session without evaluation ends a chain.
     public var evalMissingBreaksChain = true
     /// `eval.nextSessionDayCounts`: imaging on the day of the next session still evaluates the previous one
-    /// (pre-procedure imaging). With `false`, it must be strictly before the next session's day.
-    public var evalNextSessionDayCounts = true
+    /// (pre-procedure imaging, opt-in). Default `false`: §4.2 wants the evaluation before S(i+1), and a
+    /// same-day study cannot be told apart from peri-procedural imaging of the next session.
+    public var evalNextSessionDayCounts = false
     /// `session.assumeQualifying`: a session recorded without selectivity/adequacy counts as selective and adequate.
     public var sessionAssumeQualifying = true
     /// `chain.breakOnOtherTreatment`: resection, ablation, systemic therapy … between sessions end a chain.
@@ -102,12 +105,16 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
     /// `insufficient.source`: auto | viablePercent | mRECIST.
     public var insufficientSource: InsufficiencySource = .auto
     /// `insufficient.overallFallback`: when a study has no target-lesion category, the overall mRECIST category
-    /// decides (SD/PD insufficient). Never used by Zhang 2022, whose rule is about targeted lesions only.
-    public var insufficientOverallFallback = true
+    /// decides (SD/PD insufficient). Off by default: §4.2/§5.3 map "insufficient response of the treated tumor"
+    /// to the target category only (the overall one also moves with new lesions and non-target disease).
+    /// Never used by Zhang 2022, whose rule is about targeted lesions only.
+    public var insufficientOverallFallback = false
     /// `progression.alsoCountMRECIST_PD`: an overall mRECIST PD also counts as intrahepatic progression.
     public var progressionAlsoCountMRECISTPD = false
-    /// `progression.newLesionsImplyIncrease`: without two tumor counts, new intrahepatic lesions (> 0) mean the number rose.
-    public var progressionNewLesionsImplyIncrease = true
+    /// `progression.newLesionsImplyIncrease`: without two tumor counts, new intrahepatic lesions (> 0) mean the number
+    /// rose. Off by default: §4.2 compares the tumor count with the imaging before the session (new lesions may
+    /// come with others disappearing).
+    public var progressionNewLesionsImplyIncrease = false
     /// `marker.r`: relative rise over baseline that is "continuous elevation" (⚠ Ogasawara, as quoted).
     public var markerRise = 0.20
     /// `marker.d`: relative decrease still "slight and transient" (⚠ no source; placeholder).
@@ -140,16 +147,18 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
     public var jsh2021Threshold = 0.50
     /// `jsh2021.runRule`: consecutiveResponses | lastResponse.
     public var jsh2021RunRule: JSH2021RunRule = .consecutiveResponses
-    /// `jsh2021.markerRule`: notDecreased | sameAs2014.
-    public var jsh2021MarkerRule: JSH2021MarkerRule = .notDecreased
+    /// `jsh2021.markerRule`: sameAs2014 (default, §4.4) | notDecreased (HAIC-paper wording, opt-in).
+    public var jsh2021MarkerRule: JSH2021MarkerRule = .sameAs2014
     /// `kr.minSessions` ("IASL": ≥ 3 TACE …).
     public var krMinSessions = 3
     /// `kr.windowDays` (… within 6 months).
     public var krWindowDays = 183
     /// `kr.anchor`: firstSession | rolling.
     public var krAnchor: WindowAnchor = .firstSession
-    /// `tw.sessions` (Taiwan / expert panel: 2 or 3).
+    /// `tw.sessions` (Taiwan / expert panel: 2 or 3, §4.7; nothing else is accepted).
     public var twSessions = 2
+    /// `tw.anchor`: firstSession | rolling — the Taiwanese windows' own anchor (no longer borrowed from `kr.anchor`).
+    public var twAnchor: WindowAnchor = .firstSession
     /// `tw.windowDays`.
     public var twWindowDays = 183
     /// `zh.minConsecutive` (Zhang 2022).
@@ -176,7 +185,7 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
             "jsh.minConsecutive", "jsh.requireModification",
             "jsh2021.threshold", "jsh2021.runRule", "jsh2021.markerRule",
             "kr.minSessions", "kr.windowDays", "kr.anchor",
-            "tw.sessions", "tw.windowDays",
+            "tw.sessions", "tw.windowDays", "tw.anchor",
             "zh.minConsecutive", "eu.maxSessions", "intent.carryForward", "art.labLookbackDays",
         ]
     }
@@ -272,7 +281,8 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
         case "kr.minSessions": krMinSessions = try count(1...20, "3")
         case "kr.windowDays": krWindowDays = try count(1...3650, "183")
         case "kr.anchor": krAnchor = try choice(WindowAnchor.self)
-        case "tw.sessions": twSessions = try count(1...20, "2 or 3")
+        case "tw.sessions": twSessions = try count(2...3, "2 or 3")
+        case "tw.anchor": twAnchor = try choice(WindowAnchor.self)
         case "tw.windowDays": twWindowDays = try count(1...3650, "183")
         case "zh.minConsecutive": zhMinConsecutive = try count(1...20, "3")
         case "eu.maxSessions": euMaxSessions = try count(1...20, "2")
@@ -337,6 +347,7 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
         case "kr.anchor": return krAnchor.rawValue
         case "tw.sessions": return "\(twSessions)"
         case "tw.windowDays": return "\(twWindowDays)"
+        case "tw.anchor": return twAnchor.rawValue
         case "zh.minConsecutive": return "\(zhMinConsecutive)"
         case "eu.maxSessions": return "\(euMaxSessions)"
         case "intent.carryForward": return "\(intentCarryForward)"

@@ -64,7 +64,7 @@ public enum RefractorinessDefinition: String, Sendable, CaseIterable {
             return chain + ["jsh.minConsecutive", "jsh.requireModification", "jsh2021.threshold", "jsh2021.runRule",
                             "jsh2021.markerRule"] + insufficient + progression + marker + mvi
         case .iasl: return chain + ["kr.minSessions", "kr.windowDays", "kr.anchor", "insufficient.aggregation"]
-        case .taiwan: return chain + ["tw.sessions", "tw.windowDays", "kr.anchor", "insufficient.aggregation"]
+        case .taiwan: return chain + ["tw.sessions", "tw.windowDays", "tw.anchor", "insufficient.aggregation"]
         case .europe: return chain + ["eu.maxSessions", "intent.carryForward", "insufficient.aggregation"] + mvi
         case .zhang2022:
             return chain + ["zh.minConsecutive", "insufficient.threshold", "insufficient.aggregation", "insufficient.source"]
@@ -147,15 +147,20 @@ public struct RefractorinessVerdict: Sendable {
     public var notes: [String]
     /// The configuration in force, restricted to the definition's parameters.
     public var configurationText: String
+    /// What the definition evaluated (session procedures, the studies that evaluated them, the marker values
+    /// read): the basis of a verdict that is not refractory, where no met clause names its evidence.
+    public var evaluatedEvidence: [TypedObservation] = []
 
     /// The clauses that made the patient refractory.
     public var metClauses: [ClauseResult] { clauses.filter { $0.outcome == .met && $0.triggers } }
 
-    /// The evidence of the met clauses (or of every clause when none is met), deduplicated, in clause order.
+    /// The evidence of the met clauses; when none is met, that of every clause and everything evaluated
+    /// (`evaluatedEvidence`), so a not-refractory or indeterminate verdict also names what it rests on.
+    /// Deduplicated, in clause order.
     public var evidence: [TypedObservation] {
         var seen = Set<TypedObservation>()
-        let source = metClauses.isEmpty ? clauses : metClauses
-        return source.flatMap(\.evidence).filter { seen.insert($0).inserted }
+        let all = metClauses.isEmpty ? clauses.flatMap(\.evidence) + evaluatedEvidence : metClauses.flatMap(\.evidence)
+        return all.filter { seen.insert($0).inserted }
     }
 
     /// One paragraph: status, every clause with its day, detail and evidence, what is missing, notes, configuration.

@@ -62,7 +62,11 @@ struct RefractorinessWriterTests {
         let zhang = risks[1]["prediction"]?[0]
         #expect(zhang?["qualitativeRisk"]?["coding"]?.count == 1)
         #expect(zhang?["qualitativeRisk"]?["coding"]?[0]?["code"]?.string == "not-refractory")
-        #expect(zhang?["whenPeriod"] == nil)
+        // Review 14: every verdict has whenPeriod.start (§9.1; here the assessment day) and a basis naming what
+        // was evaluated (the sessions and their studies), also when not refractory.
+        #expect(zhang?["whenPeriod"]?["start"]?.string == "2026-01-01")
+        let zhangBasis = (risks[1]["basis"].map { Array($0.elements) } ?? []).compactMap { $0["reference"]?.string }
+        #expect(zhangBasis.contains("Procedure/t1") && zhangBasis.contains("Procedure/t2") && zhangBasis.contains("Observation/v1"))
         #expect(ofType(resources, "Provenance").count == 1)
     }
 
@@ -87,6 +91,32 @@ struct RefractorinessWriterTests {
         #expect(components[0]["valueBoolean"]?.bool == true)
         #expect(components[1]["dataAbsentReason"] != nil)  // C1b: no tumor counts
         #expect(jsh["focus"]?[0]?["reference"]?.string == "Condition/c1")
+    }
+
+    /// Review 15: the Observation form's identifier follows the evidence like the RiskAssessment's, so new
+    /// evidence never leaves an old Observation beside a new RiskAssessment.
+    @Test func observationAndRiskIdentifiersChangeTogetherWithTheEvidence() throws {
+        func identifiers(extra: [TypedObservation]) throws -> (risk: [String], form: [String]) {
+            let t = PatientTimeline(observations: [
+                Self.obs(.tace, .event, 0, reference: "Procedure/t1"), Self.obs(.viableTumorPercent, .quantity(Measurement(70, .percent)), 30, reference: "Observation/v1"),
+                Self.obs(.tace, .event, 60, reference: "Procedure/t2"), Self.obs(.viableTumorPercent, .quantity(Measurement(80, .percent)), 90, reference: "Observation/v2"),
+            ] + extra)
+            let day = ClinicalDay(year: 2026, month: 1, day: 1)
+            let a = RefractorinessAssessment(patient: Self.patient, ordinal: 1, conditionReference: nil, evaluationDay: day,
+                                             verdicts: Refractoriness.evaluate([.zhang2022], timeline: t, on: day), reTreatment: [])
+            var b = BundleStreamWriter(type: .transaction, timestamp: now, pretty: false)
+            RefractorinessWriter(recorded: now, observationForm: true).write(a, to: &b)
+            let resources = (try JSONDocument.parse(b.finish()).root)["entry"].map { Array($0.elements) }?.compactMap { $0["resource"] } ?? []
+            let id = { (r: JSONValue) in r["identifier"]?[0]?["value"]?.string ?? "" }
+            return (ofType(resources, "RiskAssessment").map(id),
+                    ofType(resources, "Observation").filter { id($0).hasPrefix("refractoriness-status-") }.map(id))
+        }
+        let before = try identifiers(extra: [])
+        let after = try identifiers(extra: [Self.obs(.tumorCount, .quantity(Measurement(2, .count)), 90, reference: "Observation/n2")])
+        #expect(before.risk.count == 1 && before.form.count == 1)
+        #expect(before.risk != after.risk)
+        #expect(before.form != after.form)
+        #expect(try identifiers(extra: []).form == before.form)
     }
 
     @Test func identifiersAreStableAcrossRuns() throws {

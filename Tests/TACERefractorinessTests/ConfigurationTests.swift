@@ -42,7 +42,7 @@ struct RefractorinessConfigurationTests {
     @Test("set changes what echo reports", arguments: [
         ("eval.windowDays", "30-90", "30-90"), ("chain.nonQualifyingSession", "SKIP", "skip"),
         ("insufficient.threshold", "0.6", "0.6"), ("marker.analytes", "afp, afp-l3", "AFP,AFP-L3"),
-        ("mvi.minGrade", "vp2", "Vp2"), ("kr.anchor", "rolling", "rolling"), ("tw.sessions", "3", "3"),
+        ("mvi.minGrade", "vp2", "Vp2"), ("kr.anchor", "rolling", "rolling"), ("tw.sessions", "3", "3"), ("tw.anchor", "rolling", "rolling"),
         ("jsh2021.runRule", "lastResponse", "lastResponse"), ("marker.minBaseline.DCP", "0", "0"),
     ])
     func setValue(name: String, text: String, echoed: String) throws {
@@ -56,6 +56,7 @@ struct RefractorinessConfigurationTests {
         ("eval.windowDays", "92-28"), ("eval.windowDays", "28"), ("insufficient.threshold", "1.5"), ("marker.r", "0"),
         ("marker.d", "1"), ("marker.analytes", "AFP,AFP"), ("marker.analytes", "GGT"), ("mvi.minGrade", "Vp5"),
         ("jsh.minConsecutive", "0"), ("jsh.requireModification", "yes"), ("kr.anchor", "last"),
+        ("tw.sessions", "1"), ("tw.sessions", "4"), ("tw.anchor", "last"),
     ])
     func refused(name: String, text: String) {
         var c = RefractorinessConfiguration()

@@ -31,9 +31,43 @@ struct OtherDefinitionsTests {
         #expect(verdict(.iasl, t, on: 400).status == expected)
     }
 
+    /// Review 11: sessions d0, 45, 90 SD and d150 PR (inside the 183-day window): §4.5 needs no response in the
+    /// whole window, so not refractory once the d180 evaluation is known; refractory as of day 170, before it.
+    @Test("a response later in the window undoes IASL/Taiwan", arguments: [("PR", RefractorinessStatus.notRefractory), ("SD", .refractory)])
+    func aResponseLaterInTheWindowCounts(fourth: String, expected: RefractorinessStatus) {
+        let t = course([(0, "SD"), (45, "SD"), (90, "SD"), (150, fourth)])
+        for d in [RefractorinessDefinition.iasl, .taiwan] {
+            let v = verdict(d, t, on: 400)
+            #expect(v.status == expected)
+            if expected == .refractory { #expect(v.dayMet == P.day(d == .iasl ? 120 : 75)) }
+            #expect(verdict(d, t, on: 170).status == .refractory)
+        }
+        // A fourth session on day 184 is outside the window: its response does not count.
+        let outside = course([(0, "SD"), (45, "SD"), (90, "SD"), (184, "PR")])
+        #expect(verdict(.iasl, outside, on: 400).status == .refractory)
+    }
+
+    /// Review 12 (§4.1): every definition says which session attributes it assumed.
+    @Test func iaslTaiwanAndEuropeSayWhatWasAssumed() {
+        let assumed = course([(0, "SD"), (60, "SD"), (120, "SD")])
+        for d in RefractorinessDefinition.allCases {
+            #expect(verdict(d, assumed, on: 300).notes.contains { $0.contains("assumed selective and adequate") }, "\(d)")
+        }
+        let recorded = P.timeline([0, 60, 120].flatMap { P.tace($0, selectivity: "selective", adequacy: "adequate", intent: "curative") + [P.overall("SD", $0 + 30)] })
+        for d in RefractorinessDefinition.allCases {
+            #expect(!verdict(d, recorded, on: 300).notes.contains { $0.contains("assumed selective and adequate") }, "\(d)")
+        }
+    }
+
     @Test func aRollingAnchorFindsALaterWindow() {
         let t = course([(0, "SD"), (150, "SD"), (200, "SD"), (250, "SD")])
         #expect(verdict(.iasl, t, on: 400).status == .notRefractory)  // windows from day 0, then from day 200
+        // Taiwan has its own anchor (review 17): kr.anchor does not move it.
+        let tw = course([(0, "PR"), (150, "SD"), (200, "SD")])
+        #expect(verdict(.taiwan, tw, on: 400).status == .notRefractory)  // windows from day 0 (PR inside), then day 200 alone
+        #expect(verdict(.taiwan, tw, on: 400, c.with("kr.anchor", "rolling")).status == .notRefractory)
+        let twRolling = verdict(.taiwan, tw, on: 400, c.with("tw.anchor", "rolling"))
+        #expect(twRolling.status == .refractory && twRolling.dayMet == P.day(230))
         let rolling = verdict(.iasl, t, on: 400, c.with("kr.anchor", "rolling"))
         #expect(rolling.status == .refractory && rolling.dayMet == P.day(280))
     }
@@ -71,6 +105,22 @@ struct OtherDefinitionsTests {
         #expect(verdict(.europe, t, on: 200, c.with("eu.maxSessions", "3")).status == .notRefractory)
     }
 
+    /// Review 9: a curative failure stays a failure when later sessions are palliative (§4.6 ties failure to the
+    /// intent of the sessions concerned); a palliative session inside the run breaks it instead.
+    @Test func aLaterPalliativeIntentDoesNotEraseACurativeFailure() {
+        let failed = P.timeline(P.tace(0, intent: "curative"), [P.target("SD", 30)], P.tace(60), [P.target("SD", 90)],
+                                P.tace(120, intent: "palliative"), [P.target("SD", 150)])
+        let v = verdict(.europe, failed, on: 300)
+        #expect(v.status == .refractory)
+        #expect(v.dayMet == P.day(90))
+        #expect(clause(v, "E1")?.outcome == .met)
+        let broken = P.timeline(P.tace(0, intent: "curative"), [P.target("SD", 30)], P.tace(60, intent: "palliative"), [P.target("SD", 90)],
+                                P.tace(120), [P.target("SD", 150)])
+        let b = verdict(.europe, broken, on: 300)
+        #expect(clause(b, "E1")?.outcome == .notMet)
+        #expect(b.status == .indeterminate)  // palliative: no clinician assertion recorded
+    }
+
     @Test func palliativeIntentIsRefractoryOnlyWhenAClinicianSaysSo() {
         let base = P.tace(0, intent: "palliative") + [P.overall("PD", 30), P.vp(0, -5), P.vp(3, 30)] + P.tace(60) + [P.overall("PD", 90)]
         let silent = verdict(.europe, P.timeline(base), on: 200)
@@ -105,11 +155,32 @@ struct OtherDefinitionsTests {
         #expect(v.status == .refractory && v.dayMet == P.day(150))
     }
 
+    @Test("Zhang: viable 50 % is not insufficient, 51 % is (> 50 %)", arguments: [(50.0, RefractorinessStatus.notRefractory), (51.0, .refractory)])
+    func zhangViableBoundary(third: Double, expected: RefractorinessStatus) {
+        let t = P.timeline(P.twoSessions(viable: 70, 80), P.tace(120), [P.viable(third, 150)])
+        #expect(verdict(.zhang2022, t, on: 300).status == expected)
+    }
+
+    @Test("Taiwan: the second session on day 183 is inside the window, on day 184 outside",
+          arguments: [(183, RefractorinessStatus.refractory), (184, .notRefractory)])
+    func taiwanWindowBoundary(second: Int, expected: RefractorinessStatus) {
+        let t = course([(0, "SD"), (second, "SD")])
+        #expect(verdict(.taiwan, t, on: 400).status == expected)
+    }
+
     @Test func zhangIgnoresTheOverallCategory() {
         let t = course([(0, "SD"), (60, "SD"), (120, "SD")])
         let v = verdict(.zhang2022, t, on: 300)
         #expect(v.status == .indeterminate)
+        // Studies that say nothing about the targeted lesions: no data (indeterminate as well).
         #expect(clause(v, "Z1")?.outcome == .noData)
+    }
+
+    @Test func zhangWithAnUnjudgeableThirdEvaluationIsIndeterminate() {
+        let open = P.timeline(P.twoSessions(viable: 70, 80), P.tace(120), [P.viable(40, 150, comparator: .greaterThan)])
+        #expect(verdict(.zhang2022, open, on: 300).status == .indeterminate)
+        let below = P.timeline(P.twoSessions(viable: 70, 80), P.tace(120), [P.viable(40, 150, comparator: .lessThan)])
+        #expect(verdict(.zhang2022, below, on: 300).status == .notRefractory)
     }
 
     @Test func newLesionsInvasionSpreadAndMarkersAreContextOnlyForZhang() {

@@ -26,9 +26,13 @@ struct PrimitivesTests {
         let t = P.timeline(P.tace(0), P.tace(40), [P.viable(70, 45)])
         #expect(evaluationDays(t) == nil)
         #expect(evaluationDays(t, 1) == nil)  // 5 days after the second session
+        // §4.2: the evaluation must be before S(i+1): imaging on the next session's day does not count by default
+        // (day 39 does), only with eval.nextSessionDayCounts=true.
         let onNextDay = P.timeline(P.tace(0), P.tace(40), [P.viable(70, 40)])
-        #expect(evaluationDays(onNextDay) == 40)
-        #expect(evaluationDays(onNextDay, asOf: 400, c.with("eval.nextSessionDayCounts", "false")) == nil)
+        #expect(evaluationDays(onNextDay) == nil)
+        #expect(evaluationDays(onNextDay, asOf: 400, c.with("eval.nextSessionDayCounts", "true")) == 40)
+        let dayBefore = P.timeline(P.tace(0), P.tace(40), [P.viable(70, 39)])
+        #expect(evaluationDays(dayBefore) == 39)
     }
 
     @Test func aSessionTooSoonAfterTheLastIsUnevaluableWithTheReason() {
@@ -78,10 +82,14 @@ struct PrimitivesTests {
         // The viable percent wins over mRECIST by default, and not with insufficient.source=mRECIST.
         #expect(answer([P.target("PR", 30), P.viable(80, 30)]) == .yes)
         #expect(answer([P.target("PR", 30), P.viable(80, 30)], c.with("insufficient.source", "mRECIST")) == .no)
-        // Overall category: a fallback for JSH, never for Zhang (targeted lesions only).
-        #expect(answer([P.overall("SD", 30)]) == .yes)
-        #expect(answer([P.overall("SD", 30)], targetedOnly: true) == .unknown)
-        #expect(answer([P.overall("SD", 30)], c.with("insufficient.overallFallback", "false")) == .unknown)
+        // Overall category: not used by default (§4.2/§5.3: target category only); an opt-in fallback for JSH,
+        // never for Zhang (targeted lesions only).
+        #expect(answer([P.overall("SD", 30)]) == .unknown)
+        #expect(answer([P.overall("PR", 30)]) == .unknown)
+        let fallback = c.with("insufficient.overallFallback", "true")
+        #expect(answer([P.overall("SD", 30)], fallback) == .yes)
+        #expect(answer([P.overall("PR", 30)], fallback) == .no)
+        #expect(answer([P.overall("SD", 30)], targetedOnly: true, fallback) == .unknown)
         #expect(answer([P.count(3, 30)]) == .unknown)
     }
 
@@ -106,11 +114,14 @@ struct PrimitivesTests {
         #expect(first.answer == .yes)
         let second = Primitives.intrahepaticProgression(t.assessments[2], session: t.sessions[1], in: t, c)
         #expect(second.answer == .no)
-        // Without a count to compare with, new lesions imply an increase (configurable).
+        // Without a count to compare with, new lesions say nothing about the number by default (§4.2);
+        // progression.newLesionsImplyIncrease=true reads 1+ new lesions as an increase, 0 as none.
         let lesions = P.timeline(P.tace(0), [P.newLesions(2, 30)])
-        #expect(Primitives.intrahepaticProgression(lesions.assessments[0], session: lesions.sessions[0], in: lesions, c).answer == .yes)
-        #expect(Primitives.intrahepaticProgression(lesions.assessments[0], session: lesions.sessions[0], in: lesions,
-                                                   c.with("progression.newLesionsImplyIncrease", "false")).answer == .unknown)
+        #expect(Primitives.intrahepaticProgression(lesions.assessments[0], session: lesions.sessions[0], in: lesions, c).answer == .unknown)
+        let imply = c.with("progression.newLesionsImplyIncrease", "true")
+        #expect(Primitives.intrahepaticProgression(lesions.assessments[0], session: lesions.sessions[0], in: lesions, imply).answer == .yes)
+        let none = P.timeline(P.tace(0), [P.newLesions(0, 30)])
+        #expect(Primitives.intrahepaticProgression(none.assessments[0], session: none.sessions[0], in: none, imply).answer == .no)
         let pd = P.timeline(P.tace(0), [P.overall("PD", 30)])
         #expect(Primitives.intrahepaticProgression(pd.assessments[0], session: pd.sessions[0], in: pd, c).answer == .unknown)
         #expect(Primitives.intrahepaticProgression(pd.assessments[0], session: pd.sessions[0], in: pd,
@@ -139,10 +150,40 @@ struct PrimitivesTests {
         #expect((rise([dip, 130]) == .rise(P.day(40))) == rises)
     }
 
+    @Test("the last follow-up in the window decides: a rise followed by 121 stays, by 119 or 30 it is undone",
+          arguments: [(121.0, true), (119.0, false), (30.0, false)])
+    func laterFollowUpDecides(last: Double, rises: Bool) {
+        // 125 (d20), 126 (d40) meet the rule on their own; the third follow-up (d60) decides (§4.2).
+        #expect(rise([125, 126, last]) == (rises ? .rise(P.day(40)) : .noRise))
+    }
+
+    @Test("a dip below tolerance anywhere in the window is no rise (79), at the tolerance (80) the rise dates from the value after it",
+          arguments: [(79.0, false), (80.0, true)])
+    func dipInsideWindow(dip: Double, rises: Bool) {
+        #expect(rise([125, dip, 130]) == (rises ? .rise(P.day(60)) : .noRise))
+    }
+
+    @Test("the baseline may be 30 days before the session, not 31 (marker.baselineDays)", arguments: [(30, true), (31, false)])
+    func markerBaselineDays(daysBefore: Int, rises: Bool) {
+        let t = P.timeline(P.tace(0) + [P.afp(100, -daysBefore), P.afp(130, 20), P.afp(140, 40)]).asOf(P.day(200))
+        let o = Primitives.markerRise(session: 0, analyte: .afp, rule: .continuousElevation, in: t, c).outcome
+        #expect(o == (rises ? .rise(P.day(40)) : .unevaluable))
+    }
+
+    @Test("a follow-up 92 days after the session counts, 93 days does not (marker.followUpDays)", arguments: [(92, true), (93, false)])
+    func markerFollowUpDays(lastDay: Int, counts: Bool) {
+        // 130 on day 20, then 70 (below tolerance) on the last day: inside the window it undoes the rise.
+        let t = P.timeline(P.tace(0) + [P.afp(100, -2), P.afp(130, 20), P.afp(140, 40), P.afp(70, lastDay)]).asOf(P.day(200))
+        let o = Primitives.markerRise(session: 0, analyte: .afp, rule: .continuousElevation, in: t, c).outcome
+        #expect(o == (counts ? .noRise : .rise(P.day(40))))
+    }
+
     @Test func markerNeedsBaselineAboveMinimumAndTwoFollowUps() {
         #expect(rise([30, 40], baseline: 20) == .unevaluable)      // AFP baseline must exceed 20 ng/mL
         #expect(rise([30, 40], baseline: 21) == .rise(P.day(40)))
-        #expect(rise([300]) == .unevaluable)                        // one follow-up only (window closed at day 200)
+        #expect(rise([300]) == .unconfirmed)                        // one follow-up only (window closed at day 200): a rise not confirmable
+        #expect(rise([120]) == .unconfirmed)
+        #expect(rise([119]) == .unevaluable)                        // one value, and it does not rise either
         #expect(rise([300], RefractorinessConfiguration().with("marker.minFollowUpValues", "1")) == .rise(P.day(20)))
     }
 

@@ -55,21 +55,30 @@ struct RefractorinessPropertyTests {
         #expect(refractoryCases > 300, "random courses should often be refractory, were \(refractoryCases)")
     }
 
-    /// With the same data, a patient refractory on one day stays refractory, since the same day, on every later day.
-    @Test func refractorinessUnderJSH2014IsStableOverLaterEvaluationDays() {
+    /// Issue 4's property: a patient refractory under JSH-LCSGJ 2014 on day D stays refractory, since the same
+    /// day, when judged on D after any later assessment (imaging study or tumor-marker value dated after D) is
+    /// added. (Judged on a later day, a later value may change the verdict: §4.2 reads the marker rule on the
+    /// last follow-up, so a fall later in the window undoes a rise.)
+    @Test func aLaterAssessmentNeverUndoesJSH2014RefractorinessAtThatDate() {
         var rng = SplitMix64(seed: 0x7ACE_4EF0_0000_0005)
+        var refractoryCases = 0
         for i in 0..<1500 {
-            let t = PatientTimeline(observations: Self.randomCourse(&rng))
+            let obs = Self.randomCourse(&rng)
+            let t = PatientTimeline(observations: obs)
             guard let last = t.lastEventDay else { continue }
-            let d1 = last.adding(days: rng.int(-100...0))
-            let first = Refractoriness.evaluate(.jsh2014, timeline: t, on: d1)
+            let d = last.adding(days: rng.int(-100...0))
+            let first = Refractoriness.evaluate(.jsh2014, timeline: t, on: d)
             guard first.status == .refractory else { continue }
-            let d2 = d1.adding(days: rng.int(1...200))
-            let later = Refractoriness.evaluate(.jsh2014, timeline: t, on: d2)
+            refractoryCases += 1
+            let laterDay = d.adding(days: rng.int(1...120)).days(since: P.origin)
+            let added = rng.int(0...1) == 0 ? Self.randomStudy(&rng, laterDay, key: "later\(i)")
+                : [P.afp(Double(rng.int(1...800)), laterDay)]
+            let later = Refractoriness.evaluate(.jsh2014, timeline: PatientTimeline(observations: obs + added), on: d)
             if later.status != .refractory || later.dayMet != first.dayMet {
-                Issue.record("case \(i): refractory on \(d1) since \(String(describing: first.dayMet)) but \(later.status) on \(d2)")
+                Issue.record("case \(i): refractory on \(d) since \(String(describing: first.dayMet)) but \(later.status) after adding data on \(P.day(laterDay))")
             }
         }
+        #expect(refractoryCases > 100, "random courses should often be refractory, were \(refractoryCases)")
     }
 
     /// Every verdict states its evidence when refractory, and what is missing when indeterminate.

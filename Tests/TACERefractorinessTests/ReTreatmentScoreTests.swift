@@ -137,6 +137,17 @@ struct PostRefractorinessTests {
         #expect(present(factors([], sessions: n), "prior TACE sessions") == expected)
     }
 
+    /// Review 19: the factors are those of the evaluation day, not of the day refractoriness was met.
+    @Test func factorsAreTakenOnTheEvaluationDay() {
+        // Refractory since day 90; albumin 35 g/L then, 28 g/L on day 150.
+        let t = P.timeline(P.twoSessions(viable: 70, 80), [P.quantity(.albumin, 35, 88), P.quantity(.albumin, 28, 150)])
+        let v = verdict(.jsh2014, t, on: 160)
+        #expect(v.status == .refractory && v.dayMet == P.day(90))
+        #expect(v.notes.contains { $0.contains("on \(P.day(160))") && $0.contains("albumin 28 g/L") })
+        let early = verdict(.jsh2014, t, on: 100)
+        #expect(early.notes.contains { $0.contains("albumin 35 g/L") })
+    }
+
     @Test func unrecordedFactorsAreSaidToBeUnknown() {
         let f = factors([])
         #expect(present(f, "albumin") == nil)

@@ -60,6 +60,68 @@ struct TimelineTests {
         #expect(t.markers[.afp]?.map(\.value.value) == [40])
     }
 
+    /// Review example 3: viable 70 % final and 20 % corrected on the same study is one lesion at 20 %, not two.
+    @Test("a corrected or amended imaging result replaces the final ones of its kind on that study",
+          arguments: [ObservationStatus.corrected, .amended])
+    func correctedImagingReplacesFinal(status: ObservationStatus) {
+        func fix(_ o: TypedObservation) -> TypedObservation { var o = o; o.status = status; return o }
+        let study = [P.viable(70, 90), fix(P.viable(20, 90, key: "c")), P.target("SD", 90), fix(P.target("PR", 90, key: "c")),
+                     P.overall("SD", 90), fix(P.coded(.mrecistResponse, "PR", 90, key: "c"))]
+        for order in [study, study.reversed()] {
+            let a = P.timeline(Array(order)).assessments[0]
+            #expect(a.viablePercents.map(\.value.value) == [20])
+            #expect(a.targetResponses.map(\.value) == [.partialResponse])
+            #expect(a.overallResponses.map(\.value) == [.partialResponse])
+        }
+        // Two final lesions stay two lesions.
+        let two = P.timeline([P.viable(70, 90), P.viable(20, 90, key: "b")]).assessments[0]
+        #expect(two.viablePercents.count == 2)
+    }
+
+    @Test func aCorrectedViablePercentDecidesJSH2014() {
+        var corrected = P.viable(20, 90, key: "c")
+        corrected.status = .corrected
+        let t = P.timeline(P.tace(0), [P.viable(60, 30)], P.tace(60), [P.viable(70, 90), corrected])
+        #expect(verdict(.jsh2014, t, on: 200).status == .notRefractory)
+        // Without the correction the two final values are refractory.
+        #expect(verdict(.jsh2014, P.timeline(P.tace(0), [P.viable(60, 30)], P.tace(60), [P.viable(70, 90)]), on: 200).status == .refractory)
+    }
+
+    /// Review 8: TACE-2 dated only "2025-03" and a CT on 2025-03-29 must not become "+28 d, refractory".
+    @Test("a session dated only to its month makes the verdict indeterminate, a dated one decides",
+          arguments: [ClinicalTime.Precision.month, .year, .day])
+    func partialDatesAreNotPlacedOnDayOne(precision: ClinicalTime.Precision) {
+        var second = P.obs(.tace, .event, 0, type: "Procedure")
+        second.effective = ClinicalTime(year: 2025, month: precision == .year ? 1 : 3, day: 1, utcOffsetSeconds: nil, precision: precision)
+        let ct = P.day(0).days(since: P.origin) + ClinicalDay(year: 2025, month: 3, day: 29).days(since: P.origin)
+        let t = P.timeline(P.tace(0), [P.viable(70, 30), second, P.viable(80, ct)])
+        for d in [RefractorinessDefinition.jsh2014, .zhang2022, .iasl] {
+            let v = verdict(d, t, on: 200)
+            if precision == .day {
+                if d == .jsh2014 { #expect(v.status == .refractory && v.dayMet == ClinicalDay(year: 2025, month: 3, day: 29)) }
+                #expect(!v.rationale.contains("date imprecise"))
+            } else {
+                #expect(v.status == .indeterminate)
+                #expect(v.dayMet == nil)
+                #expect(v.missing.contains { $0.contains("date imprecise") })
+            }
+        }
+        if precision != .day { #expect(t.impreciseEvents.count == 1 && t.sessions.count == 1) }
+    }
+
+    @Test func refractorinessMetBeforeAnImpreciseEventStands() {
+        var later = P.afp(500, 0)
+        later.effective = ClinicalTime(year: 2025, month: 6, day: 1, utcOffsetSeconds: nil, precision: .month)
+        let t = P.timeline(P.twoSessions(viable: 70, 80), [later])
+        let v = verdict(.jsh2014, t, on: 300)
+        #expect(v.status == .refractory && v.dayMet == P.day(90))
+        #expect(v.notes.contains { $0.contains("date imprecise") })
+        // An imprecise event in the month refractoriness was met: indeterminate.
+        var same = P.afp(500, 0)
+        same.effective = ClinicalTime(year: 2025, month: 4, day: 1, utcOffsetSeconds: nil, precision: .month)
+        #expect(verdict(.jsh2014, P.timeline(P.twoSessions(viable: 70, 80), [same]), on: 300).status == .indeterminate)
+    }
+
     @Test func otherTreatmentsIntentsAndAssertionsAreDated() {
         let t = P.timeline(P.tace(0), [P.other(.resection, 20), P.other(.systemicTherapy, 50),
                                        P.coded(.treatmentIntent, "palliative", 45), P.coded(.untreatableProgression, "present", 60),

@@ -17,7 +17,7 @@ EXPECTED = {
     "viable-51": ("R 2025-04-10", "R 2025-04-10", "ind", "ind", "ind", "not"),
     "eval-27-days": ("not", "not", "ind", "ind", "ind", "not"),
     "eval-28-days": ("R 2025-04-08", "R 2025-04-08", "ind", "ind", "ind", "not"),
-    "marker-rise-19": ("not", "R 2025-02-19", "not", "not", "ind", "not"),
+    "marker-rise-19": ("not", "not", "not", "not", "ind", "not"),
     "marker-rise-21": ("R 2025-02-19", "R 2025-02-19", "not", "not", "ind", "not"),
     "chain-non-selective": ("not", "not", "ind", "ind", "ind", "not"),
     "chain-inadequate": ("not", "not", "ind", "ind", "ind", "not"),
@@ -40,13 +40,18 @@ def by_type(bundle, type_):
 
 
 def verdicts(bundle):
-    """method code -> (status code, whenPeriod.start) of the refractoriness RiskAssessments."""
+    """method code -> (status code, day met) of the refractoriness RiskAssessments. Every verdict has a
+    whenPeriod.start (spec 9.1): the day met when refractory, else the assessment day (occurrenceDateTime)."""
     out = {}
     for r in by_type(bundle, "RiskAssessment"):
         method = r["method"]["coding"][0]
         if method["system"].endswith("/tace-refractoriness-definitions"):
             p = r["prediction"][0]
-            out[method["code"]] = (p["qualitativeRisk"]["coding"][0]["code"], p.get("whenPeriod", {}).get("start"))
+            status = p["qualitativeRisk"]["coding"][0]["code"]
+            start = p["whenPeriod"]["start"]
+            if status != "refractory":
+                assert start == r["occurrenceDateTime"], (method["code"], start)
+            out[method["code"]] = (status, start if status == "refractory" else None)
     return out
 
 
@@ -96,7 +101,12 @@ def test_lima_art_abcr_and_post_refractoriness_factors(tacebridge):
     jsh = risks["jsh-lcsgj-2014"]
     rationale = jsh["prediction"][0]["rationale"]
     assert "C1a-insufficient-response met on 2025-04-10" in rationale
-    assert "albumin 29 g/L" in rationale and "AST 52 U/L" in rationale and "CRP 4 mg/L" in rationale
+    # The HAIC factors are those of the evaluation day (2026-01-01): the labs of April 2025 are too old.
+    assert "on 2026-01-01: albumin ≤ 3 g/dL = 30 g/L: not known" in rationale
+    then, _ = score(tacebridge, "--as-of", "2025-04-10", sample("jsh-c1a-insufficient"))
+    then_rationale = next(r for r in by_type(then, "RiskAssessment")
+                          if r["method"]["coding"][0]["code"] == "jsh-lcsgj-2014")["prediction"][0]["rationale"]
+    assert "albumin 29 g/L" in then_rationale and "AST 52 U/L" in then_rationale and "CRP 4 mg/L" in then_rationale
     assert jsh["method"]["text"].startswith("JSH-LCSGJ-2014; tacebridge-refractoriness-config-v1: ")
     assert {"certain", "refractory"} == {c["code"] for c in jsh["prediction"][0]["qualitativeRisk"]["coding"]}
     basis = {b["reference"] for b in jsh["basis"]}
@@ -146,7 +156,7 @@ def test_unknown_definition_is_a_usage_error(tacebridge):
     ("chain.nonQualifyingSession=skip", "chain-non-selective", "jsh-lcsgj-2014", ("refractory", "2025-06-09")),
     ("chain.breakOnOtherTreatment=false", "chain-other-treatment", "jsh-lcsgj-2014", ("refractory", "2025-04-10")),
     ("jsh.requireModification=true", "jsh-c1a-insufficient", "jsh-lcsgj-2014", ("indeterminate", None)),
-    ("jsh2021.markerRule=sameAs2014", "marker-rise-19", "jsh-2021", ("not-refractory", None)),
+    ("jsh2021.markerRule=notDecreased", "marker-rise-19", "jsh-2021", ("refractory", "2025-02-19")),
     ("tw.sessions=3", "jsh-c1a-insufficient", "taiwan", ("not-refractory", None)),
 ])
 def test_set_changes_refractoriness_parameters(tacebridge, setting, name, definition, expected):
