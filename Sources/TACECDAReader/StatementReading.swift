@@ -222,7 +222,10 @@ extension DocumentWalker {
     // MARK: Shared parts
 
     /// Only events are results; a negated statement is never read as the positive finding.
+    /// A `negationInd` that is not an XML Schema boolean makes the statement invalid, whatever its mood.
     func moodCheck(_ statement: XMLNode, inherited: Inherited, type: String) throws(InvalidElement) -> Unused? {
+        let negation = Negation.of(statement)
+        if negation == .invalid { throw InvalidElement(element: "/@negationInd", reason: Negation.invalidReason) }
         if !statement.attribute("moodCode", is: "EVN") {
             guard let mood = statement.value(ofAttribute: "moodCode")?.trimmedBlanks, !mood.isEmpty else {
                 throw InvalidElement(element: "/@moodCode",
@@ -235,12 +238,10 @@ extension DocumentWalker {
         if let outer = inherited.nonEventMood {
             return Unused(kind: .orderNotResult, detail: "nested in a statement with moodCode \(echoable(outer)) (\(Mood.meaning(outer))): part of an order or plan, not a result")
         }
-        if statement.value(ofAttribute: "negationInd")?.trimmedBlanks == "true" {
-            return Unused(kind: .negated, detail: "negationInd=\"true\": the \(type) is negated (finding absent, act not done), never read as a positive result")
+        if negation == .negated {
+            return Unused(kind: .negated, detail: "negationInd true: the \(type) is negated (finding absent, act not done), never read as a positive result")
         }
-        if inherited.negated {
-            return Unused(kind: .negated, detail: "nested in an entryRelationship with negationInd=\"true\"")
-        }
+        if let outer = inherited.negation { return outer }
         return nil
     }
 
