@@ -221,8 +221,8 @@ struct DocumentWalker {
             let negation = Negation.of(statement)
             if negation != .affirmed { context.negation = Negation.nestedUnder(negation, "an enclosing <\(statement.name)>") }
         }
-        if let time = try? effectiveTime(parts) { context.time = time }
-        if let status = parts.status { context.status = status }
+        if let time = try? effectiveTime(parts) { context.time = time } else { context.time = parts.time(inheriting: context.time) }
+        context.status = parts.status(inheriting: context.status)
         if context.nonEventMood == nil, !statement.attribute("moodCode", is: "EVN"),
            let mood = statement.value(ofAttribute: "moodCode")?.trimmedBlanks, mood != "EVN" {
             context.nonEventMood = mood
