@@ -3,6 +3,11 @@ import TACEMappings
 import TACEModel
 
 extension ReadContext {
+    /// Why a value written beside a dataAbsentReason is not used (FHIR R4 invariant obs-6).
+    static func valueBesideDataAbsentReason(_ concept: Concept) -> String {
+        "\(concept.rawValue): a value beside a dataAbsentReason (FHIR obs-6 allows only one): not known to be the result"
+    }
+
     /// Members of an Observation read on the hot path, found in one pass (see `JSONKeySet`).
     enum ObservationKey: Int, CaseIterable {
         case status, code, component, subject, effectiveDateTime, effectiveInstant, effectivePeriod, issued, note,
@@ -71,8 +76,15 @@ extension ReadContext {
         var topObservation: TypedObservation? = nil
         let resourceHasValue = topValue != nil
         if let (concept, coding) = top {
-            if field(.dataAbsentReason) != nil, !resourceHasValue {
-                if components.isEmpty { return skip(&out, path, "Observation", .dataAbsent, "dataAbsentReason for \(concept.rawValue)") }
+            if field(.dataAbsentReason) != nil {
+                // obs-6: dataAbsentReason only without a value. Both given, the value is not known to be the result.
+                if resourceHasValue {
+                    let why = Self.valueBesideDataAbsentReason(concept)
+                    if components.isEmpty { return skip(&out, path, "Observation", .dataAbsent, why) }
+                    topSkip = (.dataAbsent, why)
+                } else if components.isEmpty {
+                    return skip(&out, path, "Observation", .dataAbsent, "dataAbsentReason for \(concept.rawValue)")
+                }
             } else if resourceHasValue {
                 switch try value(of: resource, concept: concept, coding: coding, path: "", found: topValue) {
                 case .success(let (v, original, conversion)):
@@ -93,8 +105,9 @@ extension ReadContext {
                 componentSkips.append((i, .unmappedCode, try codingList(component["code"])))
                 continue
             }
-            if component["dataAbsentReason"] != nil, !hasValue(component) {
-                componentSkips.append((i, .dataAbsent, "dataAbsentReason for \(concept.rawValue)"))
+            if component["dataAbsentReason"] != nil {
+                componentSkips.append((i, .dataAbsent, hasValue(component) ? Self.valueBesideDataAbsentReason(concept)
+                                                                           : "dataAbsentReason for \(concept.rawValue)"))
                 continue
             }
             guard hasValue(component) else {

@@ -149,6 +149,29 @@ struct ObservationValueTests {
         #expect(out.report.skippedByKind[.dataAbsent] == 1)
     }
 
+    /// obs-6: a dataAbsentReason only without a value. Both given, the value is not used.
+    @Test func valueBesideDataAbsentReasonIsCountedDataAbsentNotUsed() throws {
+        let both = #""valueQuantity":{"value":5,"unit":"ng/mL"},"dataAbsentReason":{"coding":[{"code":"error"}]}"#
+        let out = try read(observation(code: "1834-1", value: both))
+        #expect(out.observations.isEmpty)
+        #expect(out.report.skippedByKind[.dataAbsent] == 1)
+        #expect(out.report.items.first?.detail.contains("obs-6") == true)
+        // The same value without the dataAbsentReason is used.
+        #expect(try read(observation(code: "1834-1", value: #""valueQuantity":{"value":5,"unit":"ng/mL"}"#)).observations.count == 1)
+    }
+
+    @Test func componentValueBesideDataAbsentReasonIsNotUsed() throws {
+        let json = """
+        {"resourceType":"Observation","id":"o1","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"21889-1"}]},
+         "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2025-01-05",
+         "component":[{"code":{"coding":[{"system":"http://loinc.org","code":"33728-7"}]},"valueQuantity":{"value":62,"unit":"mm","system":"http://unitsofmeasure.org","code":"mm"},
+                       "dataAbsentReason":{"coding":[{"code":"error"}]}}]}
+        """
+        let out = try read(json)
+        #expect(out.observations.isEmpty)
+        #expect(out.report.skippedByKind[.dataAbsent] == 1)
+    }
+
     @Test func unmappedCodeIsCountedWithItsCodes() throws {
         let out = try read(observation(code: "8867-4", value: #""valueQuantity":{"value":60,"unit":"/min"}"#))
         #expect(out.report.skippedByKind[.unmappedCode] == 1)
