@@ -49,7 +49,7 @@ extension ReadContext {
         var subject = try subjectIdentity(reference: field(.subject), path: "", bundle: bundle)
         if subject == nil { subject = inherited?.subject }
         guard let patient = subject else {
-            return skip(&out, path, "Observation", .noSubject, "subject missing or not resolvable")
+            return skip(&out, path, "Observation", .noSubject, "subject missing, not resolvable or not a Patient")
         }
         var effective = try effectiveTime(dateTime: field(.effectiveDateTime), instant: field(.effectiveInstant),
                                           period: field(.effectivePeriod), path: "", element: "effective")

@@ -219,6 +219,43 @@ struct BundleTests {
         #expect(out.observations.first?.patient.reference == "Patient/77")
     }
 
+    /// Only a Patient is a patient: a result about a group, device or location has no subject.
+    @Test(arguments: ["Group/g1", "Device/d1", "Location/l1", "https://ehr.test/fhir/Group/g1", "https://ehr.test/fhir/Group/g1/_history/2"])
+    func subjectThatIsNoPatientIsNoSubject(reference: String) throws {
+        let out = try read(observation(code: "2324-2", value: #""valueQuantity":{"value":62,"unit":"U/L"}"#, subject: reference))
+        #expect(out.observations.isEmpty)
+        #expect(out.report.skippedByKind[.noSubject] == 1)
+    }
+
+    @Test func bundleEntryThatIsNoPatientIsNoSubject() throws {
+        let json = """
+        {"resourceType":"Bundle","type":"collection","entry":[
+         {"fullUrl":"urn:uuid:11111111-1111-4111-8111-111111111111","resource":{"resourceType":"Group","id":"abc","type":"person","actual":true}},
+         {"fullUrl":"urn:uuid:22222222-2222-4222-8222-222222222222","resource":\(observation(code: "2324-2", value: #""valueQuantity":{"value":62,"unit":"U/L"}"#, subject: "urn:uuid:11111111-1111-4111-8111-111111111111"))}
+        ]}
+        """
+        let out = try read(json)
+        #expect(out.observations.isEmpty)
+        #expect(out.report.skippedByKind[.noSubject] == 1)
+    }
+
+    @Test func identifierOnlySubjectIsKeptUnlessItsTypeIsNoPatient() throws {
+        func json(_ subject: String) -> String {
+            """
+            {"resourceType":"Observation","id":"o1","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2324-2"}]},
+             "subject":\(subject),"effectiveDateTime":"2025-01-05","valueQuantity":{"value":62,"unit":"U/L"}}
+            """
+        }
+        let identifier = #""identifier":{"system":"urn:oid:1.2.3","value":"MRN1"}"#
+        let kept = try read(json("{\(identifier)}"))
+        #expect(kept.observations.first?.patient.identifiers == [PatientIdentifier(system: "urn:oid:1.2.3", value: "MRN1")])
+        #expect(try read(json(#"{"type":"Patient","# + identifier + "}")).observations.count == 1)
+        let group = try read(json(#"{"type":"Group","# + identifier + "}"))
+        #expect(group.observations.isEmpty && group.report.skippedByKind[.noSubject] == 1)
+        // A Patient reference is still read as before.
+        #expect(try read(json(#"{"reference":"Patient/p1"}"#)).observations.first?.patient.reference == "Patient/p1")
+    }
+
     @Test func unresolvableUrnSubjectIsReported() throws {
         let out = try read(observation(code: "2324-2", value: #""valueQuantity":{"value":62,"unit":"U/L"}"#, subject: "urn:uuid:99999999-9999-4999-8999-999999999999"))
         #expect(out.observations.isEmpty)
