@@ -3,6 +3,13 @@ import TACEMappings
 import TACEModel
 
 extension ReadContext {
+    /// Whether a number written with a non-zero digit before its exponent (`1e-400`) was read as 0:
+    /// too small for a Double, and never a measured zero.
+    static func underflowsToZero(_ number: Double, written: String?) -> Bool {
+        guard number == 0, let written else { return false }
+        return written.utf8.prefix { $0 != 0x65 && $0 != 0x45 }.contains { $0 >= 0x31 && $0 <= 0x39 }
+    }
+
     /// Why a value written beside a dataAbsentReason is not used (FHIR R4 invariant obs-6).
     static func valueBesideDataAbsentReason(_ concept: Concept) -> String {
         "\(concept.rawValue): a value beside a dataAbsentReason (FHIR obs-6 allows only one): not known to be the result"
@@ -243,7 +250,9 @@ extension ReadContext {
             return .failure(ValueProblem(kind: .noValue, detail: "\(concept.rawValue): valueQuantity without value"))
         }
         guard v.kind == .number else { throw InvalidElement(path + ".value", "must be a JSON number") }
-        guard let number = v.double else { throw InvalidElement(path + ".value", "number is out of range") }
+        guard let number = v.double, !Self.underflowsToZero(number, written: v.numberText) else {
+            throw InvalidElement(path + ".value", "number is out of range")
+        }
         var comparator = Comparator.equal
         if let c = try optionalString(q, "comparator", path: path) {
             guard let parsed = Comparator(rawValue: c), parsed != .equal else {

@@ -197,6 +197,22 @@ struct ObservationValueTests {
             _ = try read(observation(code: "1834-1", value: #""valueQuantity":{"value":1e999,"unit":"ng/mL"}"#))
         }
     }
+
+    /// A number too small for a Double is not a measured 0.
+    @Test(arguments: ["1e-400", "-2.5E-999", "0.0000000001e-330"])
+    func numberThatUnderflowsToZeroIsAnErrorNotZero(written: String) throws {
+        #expect(throws: FHIRReadError.self) {
+            _ = try read(observation(code: "1834-1", value: #""valueQuantity":{"value":"# + written + #","unit":"ng/mL"}"#))
+        }
+        let skipped = try read(observation(code: "1834-1", value: #""valueQuantity":{"value":"# + written + #","unit":"ng/mL"}"#), policy: .skip)
+        #expect(skipped.observations.isEmpty && skipped.report.skippedByKind[.invalidResource] == 1)
+    }
+
+    @Test(arguments: ["0", "0.0", "-0", "0e-400", "0.000e5"])
+    func writtenZeroIsZero(written: String) throws {
+        let out = try read(observation(code: "1834-1", value: #""valueQuantity":{"value":"# + written + #","unit":"ng/mL"}"#))
+        #expect(out.observations.first?.value.measurement?.value == 0)
+    }
 }
 
 @Suite("Bundles, references and other resources")
