@@ -9,6 +9,9 @@ public enum DetectedFormat: String, Sendable {
     case cda = "CDA R2 / C-CDA"
     /// XML of another kind (HL7 v2 XML, a site-described format), told apart by its root once parsed.
     case xml = "XML (HL7 v2 XML, site-described XML)"
+    /// UTF-16 text (a UTF-16 byte order mark, or `<` in 16-bit units): refused with a message that
+    /// says the encoding is the problem (the readers take UTF-8).
+    case utf16 = "UTF-16 text"
     case empty = "empty"
     case unknown = "unknown"
 }
@@ -16,6 +19,7 @@ public enum DetectedFormat: String, Sendable {
 enum FormatDetector {
     /// Detects the format from the first bytes of a file (up to a few MiB are enough).
     static func detect(_ prefix: [UInt8], fileName: String, complete: Bool) -> DetectedFormat {
+        if isUTF16(prefix) { return .utf16 }
         var i = 0
         if prefix.count >= 3, prefix[0] == 0xEF, prefix[1] == 0xBB, prefix[2] == 0xBF { i = 3 }
         while i < prefix.count, prefix[i] == 0x20 || prefix[i] == 0x0A || prefix[i] == 0x0D || prefix[i] == 0x09 { i += 1 }
@@ -42,6 +46,16 @@ enum FormatDetector {
         while j < prefix.count, prefix[j] == 0x20 || prefix[j] == 0x0A || prefix[j] == 0x0D || prefix[j] == 0x09 { j += 1 }
         if j < prefix.count, prefix[j] == 0x7B { return .fhirNDJSON }
         return .fhirJSON
+    }
+
+    /// A UTF-16 byte order mark (FE FF, FF FE), or `<` followed by another character in 16-bit
+    /// big- or little-endian units (`00 3C 00 xx`, `3C 00 xx 00`): text that no UTF-8 reader can take.
+    static func isUTF16(_ b: [UInt8]) -> Bool {
+        guard b.count >= 2 else { return false }
+        if (b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE) { return true }
+        guard b.count >= 4 else { return false }
+        return (b[0] == 0x00 && b[1] == 0x3C && b[2] == 0x00 && b[3] != 0x00)
+            || (b[0] == 0x3C && b[1] == 0x00 && b[2] != 0x00 && b[3] == 0x00)
     }
 
     /// Which XML format, from the root element (`XMLRoot`). Each XML format adds its check here.

@@ -61,6 +61,8 @@ struct InputReader {
             try readNDJSON(file: file, path: path, total: total, buffer: buffer, into: &output, drain: drain)
         case .empty:
             throw TACEBridgeError(.dataFormat, "\(path): empty input")
+        case .utf16:
+            throw TACEBridgeError(.dataFormat, "\(path): the file is UTF-16 encoded: UTF-16 XML (or JSON) is not supported; convert it to UTF-8")
         case .hl7v2:
             while try file.read(appendingTo: &buffer, count: 4 << 20) > 0 {
                 if buffer.count > maxDocumentBytes {

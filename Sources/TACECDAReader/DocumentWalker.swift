@@ -15,8 +15,9 @@ struct Inherited {
     /// The moodCode of an enclosing statement that is not an event (`RQO`, `INT`, …): everything
     /// nested in an order or a plan is part of it, never a result.
     var nonEventMood: String?
-    /// Inside an `entryRelationship negationInd="true"`: the relationship is denied.
-    var negated = false
+    /// Set inside a negated `entryRelationship` or statement (`negationInd` true or 1), or one whose
+    /// `negationInd` is unreadable: what every statement nested there is counted as instead of a result.
+    var negation: Unused? = nil
 
     static let none = Inherited()
 }
@@ -164,11 +165,16 @@ struct DocumentWalker {
                 try readProcedure(statement, parts: parts, type: "act", path: path, inherited: inherited, into: &out)
             } else {
                 out.report.resourcesByType["CDA act", default: 0] += 1
+                try checkNegation(statement, name: name, path: path, into: &out)
                 try readRelationships(parts, path: path, inherited: nested(statement, parts, inherited), into: &out)
             }
         case .other:
             out.report.resourcesByType["CDA " + name, default: 0] += 1
-            skip(&out, path + " (line \(statement.line))", name, .ignoredResourceType, "CDA \(name) is not read by TACEBridge")
+            if Negation.of(statement) == .invalid {
+                try checkNegation(statement, name: name, path: path, into: &out)
+            } else {
+                skip(&out, path + " (line \(statement.line))", name, .ignoredResourceType, "CDA \(name) is not read by TACEBridge")
+            }
             try readRelationships(parts, path: path, inherited: nested(statement, parts, inherited), into: &out)
         }
     }
@@ -176,6 +182,7 @@ struct DocumentWalker {
     mutating func readOrganizer(_ organizer: XMLNode, parts: StatementParts, path: String, inherited: Inherited,
                                 into out: inout FHIRReadOutput) throws(CDAReadError) {
         organizers += 1
+        try checkNegation(organizer, name: "organizer", path: path, into: &out)
         let context = nested(organizer, parts, inherited)
         let count = parts.components.count
         for (i, component) in parts.components.enumerated() {
@@ -188,16 +195,34 @@ struct DocumentWalker {
         let count = parts.relationships.count
         for (i, relationship) in parts.relationships.enumerated() {
             var context = inherited
-            if relationship.value(ofAttribute: "negationInd")?.trimmedBlanks == "true" { context.negated = true }
+            let negation = Negation.of(relationship)
+            if negation == .invalid {
+                try invalid(&out, path + "/entryRelationship" + position(i, of: count) + "/@negationInd (line \(relationship.line))",
+                            "entryRelationship", Negation.invalidReason)
+            }
+            if context.negation == nil { context.negation = Negation.nestedUnder(negation, "an entryRelationship") }
             try readContainer(relationship, path: path, segment: "entryRelationship", index: i, count: count, inherited: context, into: &out)
         }
     }
 
-    /// What the statements nested in a statement inherit from it: its time, status and non-event mood.
+    /// A container statement (an organizer, an act that is no treatment, a statement not read) whose
+    /// `negationInd` is unreadable is invalid: the statements nested in it are not known to be affirmed.
+    /// (An observation's or procedure's own is checked with its mood.)
+    func checkNegation(_ statement: XMLNode, name: String, path: String, into out: inout FHIRReadOutput) throws(CDAReadError) {
+        if Negation.of(statement) == .invalid {
+            try invalid(&out, path + "/@negationInd (line \(statement.line))", name, Negation.invalidReason)
+        }
+    }
+
+    /// What the statements nested in a statement inherit from it: its time, status, non-event mood and negation.
     func nested(_ statement: XMLNode, _ parts: StatementParts, _ inherited: Inherited) -> Inherited {
         var context = inherited
-        if let time = try? effectiveTime(parts) { context.time = time }
-        if let status = parts.status { context.status = status }
+        if context.negation == nil {
+            let negation = Negation.of(statement)
+            if negation != .affirmed { context.negation = Negation.nestedUnder(negation, "an enclosing <\(statement.name)>") }
+        }
+        if let time = try? effectiveTime(parts) { context.time = time } else { context.time = parts.time(inheriting: context.time) }
+        context.status = parts.status(inheriting: context.status)
         if context.nonEventMood == nil, !statement.attribute("moodCode", is: "EVN"),
            let mood = statement.value(ofAttribute: "moodCode")?.trimmedBlanks, mood != "EVN" {
             context.nonEventMood = mood

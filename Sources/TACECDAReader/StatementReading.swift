@@ -48,9 +48,10 @@ extension DocumentWalker {
 
         // Status first: a cancelled observation is that, whatever its code.
         let ownStatus = parts.status
-        guard let resultStatus = ResultStatus.of(ownStatus ?? inherited.status) else {
+        let statusCode = parts.status(inheriting: inherited.status)
+        guard let resultStatus = ResultStatus.of(statusCode) else {
             throw InvalidElement(element: ownStatus == nil ? "" : "/statusCode",
-                                 reason: "statusCode \(echoable(ownStatus ?? inherited.status ?? ""))\(ownStatus == nil ? " of the enclosing statement" : "") is not an HL7 v3 ActStatus code (\(ResultStatus.actStatusCodes))",
+                                 reason: "statusCode \(echoable(statusCode ?? ""))\(ownStatus == nil ? " of the enclosing statement" : "") is not an HL7 v3 ActStatus code (\(ResultStatus.actStatusCodes))",
                                  line: ownStatus == nil ? nil : parts.statusCode?.line)
         }
         let status: ObservationStatus
@@ -80,7 +81,7 @@ extension DocumentWalker {
         case .failure(let unused): return .failure(unused)
         }
 
-        let effective = try effectiveTime(parts) ?? inherited.time
+        let effective = try effectiveTime(parts) ?? parts.time(inheriting: inherited.time)
         let source = SourceProvenance(file: file, format: .cda, resourceReference: nil, location: location,
                                       recordKey: recordKey(parts, path: recordPath))
         return .success(TypedObservation(patient: patient, concept: concept, value: value, effective: effective, status: status,
@@ -191,7 +192,7 @@ extension DocumentWalker {
             return .failure(Unused(kind: .unsupportedValueType, detail: "code maps to \(concept.rawValue), which is not a procedure concept"))
         }
         let ownStatus = parts.status
-        let status = ownStatus ?? inherited.status
+        let status = parts.status(inheriting: inherited.status)
         guard status == "completed" else {
             guard let status else {
                 return .failure(Unused(kind: .procedureNotCompleted, detail: "\(concept.rawValue) without statusCode: not known to be completed"))
@@ -206,7 +207,7 @@ extension DocumentWalker {
         guard let patient = identity else {
             return .failure(Unused(kind: .noSubject, detail: "\(concept.rawValue): " + noSubjectReason))
         }
-        let effective = try effectiveTime(parts) ?? inherited.time
+        let effective = try effectiveTime(parts) ?? parts.time(inheriting: inherited.time)
         let source = SourceProvenance(file: file, format: .cda, resourceReference: nil, location: location,
                                       recordKey: recordKey(parts, path: recordPath))
         return .success(TypedObservation(patient: patient, concept: concept, value: .event, effective: effective, status: .final,
@@ -222,7 +223,10 @@ extension DocumentWalker {
     // MARK: Shared parts
 
     /// Only events are results; a negated statement is never read as the positive finding.
+    /// A `negationInd` that is not an XML Schema boolean makes the statement invalid, whatever its mood.
     func moodCheck(_ statement: XMLNode, inherited: Inherited, type: String) throws(InvalidElement) -> Unused? {
+        let negation = Negation.of(statement)
+        if negation == .invalid { throw InvalidElement(element: "/@negationInd", reason: Negation.invalidReason) }
         if !statement.attribute("moodCode", is: "EVN") {
             guard let mood = statement.value(ofAttribute: "moodCode")?.trimmedBlanks, !mood.isEmpty else {
                 throw InvalidElement(element: "/@moodCode",
@@ -235,12 +239,10 @@ extension DocumentWalker {
         if let outer = inherited.nonEventMood {
             return Unused(kind: .orderNotResult, detail: "nested in a statement with moodCode \(echoable(outer)) (\(Mood.meaning(outer))): part of an order or plan, not a result")
         }
-        if statement.value(ofAttribute: "negationInd")?.trimmedBlanks == "true" {
-            return Unused(kind: .negated, detail: "negationInd=\"true\": the \(type) is negated (finding absent, act not done), never read as a positive result")
+        if negation == .negated {
+            return Unused(kind: .negated, detail: "negationInd true: the \(type) is negated (finding absent, act not done), never read as a positive result")
         }
-        if inherited.negated {
-            return Unused(kind: .negated, detail: "nested in an entryRelationship with negationInd=\"true\"")
-        }
+        if let outer = inherited.negation { return outer }
         return nil
     }
 

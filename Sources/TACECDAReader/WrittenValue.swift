@@ -105,23 +105,32 @@ enum WrittenValue {
         return WrittenUnit(text: unit, isUCUM: true)
     }
 
-    /// PQ with nullFlavor OTH: the first PQR translation with a number is the value, its unit the
-    /// translation's code (UCUM when its codeSystem is UCUM's OID) or its originalText.
+    /// PQ with nullFlavor OTH: the PQR translation with a number is the value, its unit the
+    /// translation's code (UCUM when its codeSystem is UCUM's OID) or its originalText. Several
+    /// translations with a number are one value only when they are written alike (same number,
+    /// same unit); otherwise which one is the value is not known (`notSingle`), never the first.
     /// CD with nullFlavor OTH: its translations are the codes.
     static func otherTranslation(_ value: XMLNode, type: String) -> WrittenValue? {
         let translations = value.elements(named: "translation", namespace: hl7)
         guard !translations.isEmpty else { return nil }
         if type == "PQ" {
+            var found: [(NumberText, WrittenUnit?)] = []
             for t in translations {
                 guard let raw = t.value(ofAttribute: "value"), let number = NumberText.literal(raw) else { continue }
                 if let code = t.value(ofAttribute: "code")?.trimmedBlanks, !code.isEmpty {
                     let ucum = t.value(ofAttribute: "codeSystem")?.trimmedBlanks == ucumOID
-                    return .number(number, unit: WrittenUnit(text: code, isUCUM: ucum), type: "PQ (translation)")
+                    found.append((number, WrittenUnit(text: code, isUCUM: ucum)))
+                    continue
                 }
                 let original = t.firstChild(named: "originalText", namespace: hl7).flatMap { try? $0.text(maxBytes: 256) }?.trimmedBlanks
-                return .number(number, unit: original.flatMap { $0.isEmpty ? nil : WrittenUnit(text: $0, isUCUM: false) }, type: "PQ (translation)")
+                found.append((number, original.flatMap { $0.isEmpty ? nil : WrittenUnit(text: $0, isUCUM: false) }))
             }
-            return nil
+            guard let (number, unit) = found.first else { return nil }
+            let alike = found.allSatisfy { $0.0.value == number.value && $0.1?.text == unit?.text && $0.1?.isUCUM == unit?.isUCUM }
+            guard alike else {
+                return .notSingle("nullFlavor OTH with \(found.count) translations holding different numbers or units: not known which is the value")
+            }
+            return .number(number, unit: unit, type: "PQ (translation)")
         }
         if ["CD", "CE", "CV", "CO"].contains(type) {
             let codes = translations.compactMap(writtenCode)

@@ -76,6 +76,8 @@ extension ReadContext {
     func subjectIdentity(reference subjectValue: JSONValue?, path: String, bundle: BundleIndex?) throws -> PatientIdentity? {
         guard let subject = subjectValue, !subject.isNull else { return nil }
         guard subject.kind == .object else { throw InvalidElement(path + ".subject", "must be a Reference object") }
+        // Only a Patient is a patient: a Group, Device, Location, … subject gives no-subject.
+        if let type = subject["type"]?.string, !Self.isPatientType(type) { return nil }
         var identifiers: [PatientIdentifier] = []
         if let identifier = subject["identifier"], let value = identifier["value"]?.string {
             identifiers.append(PatientIdentifier(system: identifier["system"]?.string, value: value))
@@ -84,6 +86,7 @@ extension ReadContext {
             return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
         }
         if let bundle, let i = bundle.resolve(reference), let patient = bundle.entries[i]["resource"] {
+            guard patient["resourceType"]?.string == "Patient" else { return nil }
             if let id = patient["id"]?.string, let type = patient["resourceType"]?.string {
                 return PatientIdentity(reference: type + "/" + id, identifiers: identifiers)
             }
@@ -96,6 +99,7 @@ extension ReadContext {
             return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
         }
         if bundle == nil, isPlainRelativeReference(reference) {
+            guard reference.hasPrefix("Patient/") else { return nil }
             return PatientIdentity(reference: reference, identifiers: identifiers)  // `Patient/123`: the common case
         }
         if reference.hasPrefix("urn:uuid:") || reference.hasPrefix("urn:oid:") || reference.hasPrefix("#") {
@@ -110,9 +114,15 @@ extension ReadContext {
                 type = parts[parts.count - 4]
                 id = parts[parts.count - 3]
             }
+            guard type == "Patient" else { return nil }
             return PatientIdentity(reference: type + "/" + id, identifiers: identifiers)
         }
         return identifiers.isEmpty ? nil : PatientIdentity(reference: nil, identifiers: identifiers)
+    }
+
+    /// Whether a Reference's `type` (a FHIR resource type, or its canonical URL) names Patient.
+    static func isPatientType(_ type: String) -> Bool {
+        type == "Patient" || type == "http://hl7.org/fhir/StructureDefinition/Patient"
     }
 
     /// `<element>DateTime`, `<element>Instant`, or `<element>Period.start` (else `.end`).

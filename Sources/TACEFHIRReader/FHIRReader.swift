@@ -175,7 +175,7 @@ struct ReadContext {
             return skip(&out, path, "Procedure", .procedureNotCompleted, "status \(status.rawValue)")
         }
         guard let subject = try subjectIdentity(procedure, path: "", bundle: bundle) else {
-            return skip(&out, path, "Procedure", .noSubject, "subject missing or not resolvable")
+            return skip(&out, path, "Procedure", .noSubject, "subject missing, not resolvable or not a Patient")
         }
         let performed = try effectiveTime(procedure, path: "", element: "performed")
         let observation = TypedObservation(
@@ -200,7 +200,7 @@ struct ReadContext {
             }
         }
         guard let subject = try subjectIdentity(condition, path: "", bundle: bundle) else {
-            return skip(&out, path, "Condition", .noSubject, "subject missing or not resolvable")
+            return skip(&out, path, "Condition", .noSubject, "subject missing, not resolvable or not a Patient")
         }
         var when = try effectiveTime(condition, path: "", element: "onset")
         if when == nil, let recorded = try optionalString(condition, "recordedDate", path: "") {

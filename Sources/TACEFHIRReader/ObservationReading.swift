@@ -3,6 +3,18 @@ import TACEMappings
 import TACEModel
 
 extension ReadContext {
+    /// Whether a number written with a non-zero digit before its exponent (`1e-400`) was read as 0:
+    /// too small for a Double, and never a measured zero.
+    static func underflowsToZero(_ number: Double, written: String?) -> Bool {
+        guard number == 0, let written else { return false }
+        return written.utf8.prefix { $0 != 0x65 && $0 != 0x45 }.contains { $0 >= 0x31 && $0 <= 0x39 }
+    }
+
+    /// Why a value written beside a dataAbsentReason is not used (FHIR R4 invariant obs-6).
+    static func valueBesideDataAbsentReason(_ concept: Concept) -> String {
+        "\(concept.rawValue): a value beside a dataAbsentReason (FHIR obs-6 allows only one): not known to be the result"
+    }
+
     /// Members of an Observation read on the hot path, found in one pass (see `JSONKeySet`).
     enum ObservationKey: Int, CaseIterable {
         case status, code, component, subject, effectiveDateTime, effectiveInstant, effectivePeriod, issued, note,
@@ -44,7 +56,7 @@ extension ReadContext {
         var subject = try subjectIdentity(reference: field(.subject), path: "", bundle: bundle)
         if subject == nil { subject = inherited?.subject }
         guard let patient = subject else {
-            return skip(&out, path, "Observation", .noSubject, "subject missing or not resolvable")
+            return skip(&out, path, "Observation", .noSubject, "subject missing, not resolvable or not a Patient")
         }
         var effective = try effectiveTime(dateTime: field(.effectiveDateTime), instant: field(.effectiveInstant),
                                           period: field(.effectivePeriod), path: "", element: "effective")
@@ -71,8 +83,15 @@ extension ReadContext {
         var topObservation: TypedObservation? = nil
         let resourceHasValue = topValue != nil
         if let (concept, coding) = top {
-            if field(.dataAbsentReason) != nil, !resourceHasValue {
-                if components.isEmpty { return skip(&out, path, "Observation", .dataAbsent, "dataAbsentReason for \(concept.rawValue)") }
+            if field(.dataAbsentReason) != nil {
+                // obs-6: dataAbsentReason only without a value. Both given, the value is not known to be the result.
+                if resourceHasValue {
+                    let why = Self.valueBesideDataAbsentReason(concept)
+                    if components.isEmpty { return skip(&out, path, "Observation", .dataAbsent, why) }
+                    topSkip = (.dataAbsent, why)
+                } else if components.isEmpty {
+                    return skip(&out, path, "Observation", .dataAbsent, "dataAbsentReason for \(concept.rawValue)")
+                }
             } else if resourceHasValue {
                 switch try value(of: resource, concept: concept, coding: coding, path: "", found: topValue) {
                 case .success(let (v, original, conversion)):
@@ -93,8 +112,9 @@ extension ReadContext {
                 componentSkips.append((i, .unmappedCode, try codingList(component["code"])))
                 continue
             }
-            if component["dataAbsentReason"] != nil, !hasValue(component) {
-                componentSkips.append((i, .dataAbsent, "dataAbsentReason for \(concept.rawValue)"))
+            if component["dataAbsentReason"] != nil {
+                componentSkips.append((i, .dataAbsent, hasValue(component) ? Self.valueBesideDataAbsentReason(concept)
+                                                                           : "dataAbsentReason for \(concept.rawValue)"))
                 continue
             }
             guard hasValue(component) else {
@@ -230,7 +250,9 @@ extension ReadContext {
             return .failure(ValueProblem(kind: .noValue, detail: "\(concept.rawValue): valueQuantity without value"))
         }
         guard v.kind == .number else { throw InvalidElement(path + ".value", "must be a JSON number") }
-        guard let number = v.double else { throw InvalidElement(path + ".value", "number is out of range") }
+        guard let number = v.double, !Self.underflowsToZero(number, written: v.numberText) else {
+            throw InvalidElement(path + ".value", "number is out of range")
+        }
         var comparator = Comparator.equal
         if let c = try optionalString(q, "comparator", path: path) {
             guard let parsed = Comparator(rawValue: c), parsed != .equal else {

@@ -40,6 +40,23 @@ struct FormatDetectionTests {
         #expect(detect("<participant typeCode=\"REF\"/>") == .xml)
         #expect(detect("<") == .xml)
     }
+    /// UTF-16 is told as such (not "unsupported format"), with or without a byte order mark.
+    @Test func utf16IsRecognisedAsUTF16() {
+        func utf16(_ text: String, bigEndian: Bool, bom: Bool) -> [UInt8] {
+            var out: [UInt8] = bom ? (bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]) : []
+            for unit in text.utf16 { out += bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+            return out
+        }
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>"
+        for bigEndian in [true, false] {
+            for bom in [true, false] {
+                #expect(FormatDetector.detect(utf16(xml, bigEndian: bigEndian, bom: bom), fileName: "x", complete: true) == .utf16)
+            }
+        }
+        #expect(FormatDetector.detect(utf16("<ClinicalDocument/>", bigEndian: false, bom: false), fileName: "x", complete: true) == .utf16)
+        // UTF-8 with its byte order mark is still read.
+        #expect(detect("\u{FEFF}<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>") == .cda)
+    }
     @Test func blankIsEmpty() { #expect(detect(" \n\t") == .empty) }
     @Test func otherTextIsUnknown() { #expect(detect("hello") == .unknown) }
 }

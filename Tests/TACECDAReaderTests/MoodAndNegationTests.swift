@@ -78,6 +78,94 @@ struct MoodAndNegationTests {
         #expect(out.report.skippedByKind[.negated] == 1)
         #expect(out.report.skippedByKind[.unmappedCode] == 1)
     }
+
+    // negationInd is an XML Schema boolean: "1" is true, "0" is false, and nothing else is either.
+
+    @Test(arguments: ["1", " true ", "true"])
+    func negationIndOneOrTrueIsNegated(written: String) throws {
+        let item = try onlySkip(readOne(observation(value: Self.albumin, attributes: " negationInd=\"\(written)\"")))
+        #expect(item.kind == .negated)
+        #expect(try onlySkip(read(xml: document([tace(attributes: " negationInd=\"\(written)\"")]))).kind == .negated)
+    }
+
+    @Test(arguments: ["0", "false"])
+    func negationIndZeroOrFalseIsAnOrdinaryResult(written: String) throws {
+        #expect(try only(readOne(observation(value: Self.albumin, attributes: " negationInd=\"\(written)\""))).value.measurement
+                == Measurement(39, .gPerL))
+    }
+
+    @Test(arguments: ["TRUE", "False", "Y", "", "ja"])
+    func negationIndThatIsNoBooleanIsInvalidNeverAffirmed(written: String) throws {
+        let xml = document([observation(value: Self.albumin, attributes: " negationInd=\"\(written)\"")])
+        do {
+            _ = try read(xml: xml)
+            Issue.record("expected an error")
+        } catch let error as CDAReadError {
+            #expect(error.location.hasSuffix("/observation/@negationInd (line 11)"))
+            // The written value is free text: never echoed.
+            #expect(!written.isEmpty ? !error.reason.contains(written) : true)
+        }
+        let skipped = try read(xml: xml, policy: .skip)
+        #expect(skipped.observations.isEmpty && skipped.report.skippedByKind[.invalidResource] == 1)
+        #expect(throws: CDAReadError.self) { try read(xml: document([tace(attributes: " negationInd=\"\(written)\"")])) }
+    }
+
+    @Test func relationshipNegationIndOneNegatesAndAnUnreadableOneIsInvalid() throws {
+        func outer(_ negationInd: String) -> String {
+            """
+            <act classCode="ACT" moodCode="EVN"><code code="X" codeSystem="2.999.77"/>
+              <entryRelationship typeCode="COMP" negationInd="\(negationInd)">\(observation(value: Self.albumin))</entryRelationship></act>
+            """
+        }
+        #expect(try onlySkip(read(xml: document([outer("1")]))).kind == .negated)
+        #expect(try only(read(xml: document([outer("0")]))).concept == .albumin)
+        do {
+            _ = try read(xml: document([outer("TRUE")]))
+            Issue.record("expected an error")
+        } catch let error as CDAReadError {
+            #expect(error.location.hasSuffix("/act/entryRelationship/@negationInd (line 12)"))
+        }
+        // Skipped: the relationship is counted invalid, and the result under it is not used.
+        let skipped = try read(xml: document([outer("TRUE")]), policy: .skip)
+        #expect(skipped.observations.isEmpty && skipped.report.skippedByKind[.invalidResource] == 2)
+    }
+
+    // Negation of an enclosing statement covers what is nested in it, as a non-EVN mood does.
+
+    @Test func resultNestedUnderANegatedObservationIsNegated() throws {
+        let outer = """
+        <observation classCode="OBS" moodCode="EVN" negationInd="true"><code code="121071" codeSystem="1.2.840.10008.2.16.4"/>
+          <statusCode code="completed"/><effectiveTime value="20250106"/>
+          <entryRelationship typeCode="COMP">\(observation(value: Self.albumin))</entryRelationship></observation>
+        """
+        let out = try read(xml: document([outer]))
+        #expect(out.observations.isEmpty)
+        // The outer observation (negated) and the albumin under it (negated through it).
+        #expect(out.report.skippedByKind[.negated] == 2)
+        #expect(out.report.items.contains { $0.kind == .negated && $0.detail.contains("nested in an enclosing <observation>") })
+    }
+
+    @Test func resultNestedUnderANegatedActIsNegatedAtAnyDepth() throws {
+        let act = """
+        <act classCode="ACT" moodCode="EVN" negationInd="1"><code code="X" codeSystem="2.999.77"/>
+          <entryRelationship typeCode="COMP"><organizer classCode="BATTERY" moodCode="EVN"><code code="24325-3" codeSystem="\(loinc)"/>
+            <component>\(observation(value: Self.albumin))</component></organizer></entryRelationship></act>
+        """
+        let item = try onlySkip(read(xml: document([act])))
+        #expect(item.kind == .negated && item.detail.contains("<act>"))
+        // The same act affirmed gives the result.
+        #expect(try only(read(xml: document([act.replacingOccurrences(of: #"negationInd="1""#, with: "")]))).concept == .albumin)
+    }
+
+    @Test func resultNestedUnderAnActWithUnreadableNegationIsNotUsed() throws {
+        let act = """
+        <act classCode="ACT" moodCode="EVN" negationInd="TRUE"><code code="X" codeSystem="2.999.77"/>
+          <entryRelationship typeCode="COMP">\(observation(value: Self.albumin))</entryRelationship></act>
+        """
+        #expect(throws: CDAReadError.self) { try read(xml: document([act])) }
+        let skipped = try read(xml: document([act]), policy: .skip)
+        #expect(skipped.observations.isEmpty && skipped.report.skippedByKind[.invalidResource] == 2)
+    }
 }
 
 /// A TACE procedure entry coded with the project's procedure code system.

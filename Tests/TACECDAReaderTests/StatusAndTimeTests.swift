@@ -49,6 +49,50 @@ struct StatusAndTimeTests {
         #expect(o.effective?.fhirDateTime == "2025-01-05T10:15:00+01:00")
     }
 
+    /// An explicit null on the observation's own statusCode or effectiveTime means unknown: the
+    /// organizer's status and time are not put in its place.
+    @Test(arguments: [
+        (#"<statusCode nullFlavor="UNK"/>"#, ObservationStatus.unknown, #"<effectiveTime value="20250106"/>"#, "2025-01-06"),
+        (#"<statusCode nullFlavor="NI"/>"#, ObservationStatus.unknown, "", "2025-01-05T10:15:00+01:00"),
+        ("", ObservationStatus.preliminary, #"<effectiveTime nullFlavor="UNK"/>"#, nil),
+        ("", ObservationStatus.preliminary, #"<effectiveTime><low nullFlavor="UNK"/><high value="20250106"/></effectiveTime>"#, nil),
+        ("", ObservationStatus.preliminary, #"<effectiveTime><center nullFlavor="NA"/></effectiveTime>"#, nil),
+        // Nothing given at all: the organizer's, as before.
+        ("", ObservationStatus.preliminary, "", "2025-01-05T10:15:00+01:00"),
+    ] as [(String, ObservationStatus, String, String?)])
+    func explicitNullIsUnknownNotTheOrganizers(status: String, expected: ObservationStatus, time: String, fhirTime: String?) throws {
+        let organizer = """
+        <organizer classCode="BATTERY" moodCode="EVN"><code code="24325-3" codeSystem="\(loinc)"/><statusCode code="active"/>
+          <effectiveTime><low value="20250105101500+0100"/></effectiveTime>
+          <component>\(observation(status: nil, time: nil, value: Self.albumin, extra: status + time))</component></organizer>
+        """
+        let o = try only(read(xml: document([organizer])))
+        #expect(o.status == expected)
+        #expect(o.effective?.fhirDateTime == fhirTime)
+    }
+
+    @Test func organizerWithNullStatusAndTimePassesUnknownDown() throws {
+        let inner = """
+        <organizer classCode="CLUSTER" moodCode="EVN"><code code="24325-3" codeSystem="\(loinc)"/><statusCode nullFlavor="UNK"/>
+          <effectiveTime nullFlavor="UNK"/>
+          <component>\(observation(status: nil, time: nil, value: Self.albumin))</component></organizer>
+        """
+        let outer = """
+        <organizer classCode="BATTERY" moodCode="EVN"><code code="24325-3" codeSystem="\(loinc)"/><statusCode code="completed"/>
+          <effectiveTime value="20250105"/><component>\(inner)</component></organizer>
+        """
+        let o = try only(read(xml: document([outer])))
+        #expect(o.status == .unknown && o.effective == nil)
+    }
+
+    @Test func procedureWithNullStatusIsNotTakenAsCompletedFromItsOrganizer() throws {
+        let organizer = """
+        <organizer classCode="CLUSTER" moodCode="EVN"><code code="X" codeSystem="2.999.77"/><statusCode code="completed"/>
+          <component>\(tace(status: nil).replacingOccurrences(of: "<effectiveTime", with: #"<statusCode nullFlavor="UNK"/><effectiveTime"#))</component></organizer>
+        """
+        #expect(try onlySkip(read(xml: document([organizer]))).kind == .procedureNotCompleted)
+    }
+
     @Test func timeKeepsItsOffsetAndPrecision() throws {
         let cases: [(String, String, ClinicalTime.Precision, Int?)] = [
             ("20250106073000+0100", "2025-01-06T07:30:00+01:00", .second, 3600),

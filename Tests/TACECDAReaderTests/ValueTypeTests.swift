@@ -201,6 +201,22 @@ struct ValueTypeTests {
         #expect(try onlySkip(readOne(observation(value: #"<value xsi:type="PQ" nullFlavor="OTH"/>"#))).kind == .dataAbsent)
     }
 
+    @Test func nullFlavorOtherWithConflictingTranslationsIsCountedNotTheFirst() throws {
+        func oth(_ translations: String) -> String { #"<value xsi:type="PQ" nullFlavor="OTH">"# + translations + "</value>" }
+        let a = #"<translation value="3.9" nullFlavor="OTH"><originalText>g/dl</originalText></translation>"#
+        let b = #"<translation value="2.1" nullFlavor="OTH"><originalText>g/dl</originalText></translation>"#
+        let c = #"<translation value="3.9" code="mg/dL" codeSystem="2.16.840.1.113883.6.8"/>"#
+        for conflicting in [a + b, b + a, a + c] {
+            let item = try onlySkip(readOne(observation(value: oth(conflicting))))
+            #expect(item.kind == .nonNumericValue && item.detail.contains("2 translations"))
+        }
+        // The same translation written twice is one value.
+        #expect(try only(readOne(observation(value: oth(a + a)))).value.measurement == Measurement(39, .gPerL))
+        // A translation without a number beside one with a number: the one with the number.
+        let noNumber = #"<translation nullFlavor="OTH"><originalText>g/dl</originalText></translation>"#
+        #expect(try only(readOne(observation(value: oth(noNumber + a)))).value.measurement == Measurement(39, .gPerL))
+    }
+
     @Test func noValueAndTwoValuesAreCounted() throws {
         #expect(try onlySkip(readOne(observation(value: ""))).kind == .noValue)
         let two = #"<value xsi:type="PQ" value="3.9" unit="g/dL"/><value xsi:type="PQ" value="4.0" unit="g/dL"/>"#

@@ -149,6 +149,29 @@ struct ObservationValueTests {
         #expect(out.report.skippedByKind[.dataAbsent] == 1)
     }
 
+    /// obs-6: a dataAbsentReason only without a value. Both given, the value is not used.
+    @Test func valueBesideDataAbsentReasonIsCountedDataAbsentNotUsed() throws {
+        let both = #""valueQuantity":{"value":5,"unit":"ng/mL"},"dataAbsentReason":{"coding":[{"code":"error"}]}"#
+        let out = try read(observation(code: "1834-1", value: both))
+        #expect(out.observations.isEmpty)
+        #expect(out.report.skippedByKind[.dataAbsent] == 1)
+        #expect(out.report.items.first?.detail.contains("obs-6") == true)
+        // The same value without the dataAbsentReason is used.
+        #expect(try read(observation(code: "1834-1", value: #""valueQuantity":{"value":5,"unit":"ng/mL"}"#)).observations.count == 1)
+    }
+
+    @Test func componentValueBesideDataAbsentReasonIsNotUsed() throws {
+        let json = """
+        {"resourceType":"Observation","id":"o1","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"21889-1"}]},
+         "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2025-01-05",
+         "component":[{"code":{"coding":[{"system":"http://loinc.org","code":"33728-7"}]},"valueQuantity":{"value":62,"unit":"mm","system":"http://unitsofmeasure.org","code":"mm"},
+                       "dataAbsentReason":{"coding":[{"code":"error"}]}}]}
+        """
+        let out = try read(json)
+        #expect(out.observations.isEmpty)
+        #expect(out.report.skippedByKind[.dataAbsent] == 1)
+    }
+
     @Test func unmappedCodeIsCountedWithItsCodes() throws {
         let out = try read(observation(code: "8867-4", value: #""valueQuantity":{"value":60,"unit":"/min"}"#))
         #expect(out.report.skippedByKind[.unmappedCode] == 1)
@@ -174,6 +197,22 @@ struct ObservationValueTests {
             _ = try read(observation(code: "1834-1", value: #""valueQuantity":{"value":1e999,"unit":"ng/mL"}"#))
         }
     }
+
+    /// A number too small for a Double is not a measured 0.
+    @Test(arguments: ["1e-400", "-2.5E-999", "0.0000000001e-330"])
+    func numberThatUnderflowsToZeroIsAnErrorNotZero(written: String) throws {
+        #expect(throws: FHIRReadError.self) {
+            _ = try read(observation(code: "1834-1", value: #""valueQuantity":{"value":"# + written + #","unit":"ng/mL"}"#))
+        }
+        let skipped = try read(observation(code: "1834-1", value: #""valueQuantity":{"value":"# + written + #","unit":"ng/mL"}"#), policy: .skip)
+        #expect(skipped.observations.isEmpty && skipped.report.skippedByKind[.invalidResource] == 1)
+    }
+
+    @Test(arguments: ["0", "0.0", "-0", "0e-400", "0.000e5"])
+    func writtenZeroIsZero(written: String) throws {
+        let out = try read(observation(code: "1834-1", value: #""valueQuantity":{"value":"# + written + #","unit":"ng/mL"}"#))
+        #expect(out.observations.first?.value.measurement?.value == 0)
+    }
 }
 
 @Suite("Bundles, references and other resources")
@@ -194,6 +233,43 @@ struct BundleTests {
     @Test func absoluteReferenceBecomesRelative() throws {
         let out = try read(observation(code: "2324-2", value: #""valueQuantity":{"value":62,"unit":"U/L"}"#, subject: "https://ehr.test/fhir/Patient/77"))
         #expect(out.observations.first?.patient.reference == "Patient/77")
+    }
+
+    /// Only a Patient is a patient: a result about a group, device or location has no subject.
+    @Test(arguments: ["Group/g1", "Device/d1", "Location/l1", "https://ehr.test/fhir/Group/g1", "https://ehr.test/fhir/Group/g1/_history/2"])
+    func subjectThatIsNoPatientIsNoSubject(reference: String) throws {
+        let out = try read(observation(code: "2324-2", value: #""valueQuantity":{"value":62,"unit":"U/L"}"#, subject: reference))
+        #expect(out.observations.isEmpty)
+        #expect(out.report.skippedByKind[.noSubject] == 1)
+    }
+
+    @Test func bundleEntryThatIsNoPatientIsNoSubject() throws {
+        let json = """
+        {"resourceType":"Bundle","type":"collection","entry":[
+         {"fullUrl":"urn:uuid:11111111-1111-4111-8111-111111111111","resource":{"resourceType":"Group","id":"abc","type":"person","actual":true}},
+         {"fullUrl":"urn:uuid:22222222-2222-4222-8222-222222222222","resource":\(observation(code: "2324-2", value: #""valueQuantity":{"value":62,"unit":"U/L"}"#, subject: "urn:uuid:11111111-1111-4111-8111-111111111111"))}
+        ]}
+        """
+        let out = try read(json)
+        #expect(out.observations.isEmpty)
+        #expect(out.report.skippedByKind[.noSubject] == 1)
+    }
+
+    @Test func identifierOnlySubjectIsKeptUnlessItsTypeIsNoPatient() throws {
+        func json(_ subject: String) -> String {
+            """
+            {"resourceType":"Observation","id":"o1","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2324-2"}]},
+             "subject":\(subject),"effectiveDateTime":"2025-01-05","valueQuantity":{"value":62,"unit":"U/L"}}
+            """
+        }
+        let identifier = #""identifier":{"system":"urn:oid:1.2.3","value":"MRN1"}"#
+        let kept = try read(json("{\(identifier)}"))
+        #expect(kept.observations.first?.patient.identifiers == [PatientIdentifier(system: "urn:oid:1.2.3", value: "MRN1")])
+        #expect(try read(json(#"{"type":"Patient","# + identifier + "}")).observations.count == 1)
+        let group = try read(json(#"{"type":"Group","# + identifier + "}"))
+        #expect(group.observations.isEmpty && group.report.skippedByKind[.noSubject] == 1)
+        // A Patient reference is still read as before.
+        #expect(try read(json(#"{"reference":"Patient/p1"}"#)).observations.first?.patient.reference == "Patient/p1")
     }
 
     @Test func unresolvableUrnSubjectIsReported() throws {

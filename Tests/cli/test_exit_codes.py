@@ -113,6 +113,15 @@ def test_xml_that_is_not_cda_is_refused_clearly(tacebridge, tmp_path):
     assert "CDA" in err and "HL7 v2 XML" in err and "xml-formats.csv" in err
 
 
+def test_utf16_xml_is_refused_naming_the_file_and_the_encoding(tacebridge, tmp_path):
+    text = '<?xml version="1.0" encoding="UTF-16"?><ClinicalDocument xmlns="urn:hl7-org:v3"/>'
+    for name, data in (("bom-le.xml", text.encode("utf-16")), ("no-bom-be.xml", text.encode("utf-16-be"))):
+        f = tmp_path / name
+        f.write_bytes(data)
+        err = tacebridge("convert", f, check_exit=65).stderr.decode()
+        assert name in err and "UTF-16" in err and "convert it to UTF-8" in err
+
+
 def test_unknown_format_is_refused_clearly(tacebridge, tmp_path):
     f = tmp_path / "notes.txt"
     f.write_text("hello")
