@@ -67,19 +67,8 @@ public enum Pipeline {
             }
         }
         summary.report = output.report
-        // One patient, however the sources refer to it: identifier-only subjects are linked to the
-        // Patient resource that carries the identifier.
-        var referenceByIdentifier: [PatientIdentifier: String] = [:]
-        for (reference, record) in output.patients {
-            for identifier in record.identity.identifiers { referenceByIdentifier[identifier] = reference }
-        }
-        var groups = PatientGroups()
-        for var o in kept {
-            if o.patient.reference == nil, let reference = o.patient.identifiers.lazy.compactMap({ referenceByIdentifier[$0] }).first {
-                o.patient.reference = reference
-            }
-            groups.add(o)
-        }
+        // One patient, however the sources refer to it: see groupByPatient (shared identifiers, ambiguity).
+        let groups = groupByPatient(kept, patients: output.patients, report: &summary.report)
         kept = []
 
         let sink = try OutputSink(path: options.output)
@@ -149,15 +138,8 @@ struct PatientGroups {
     private(set) var ordered: [Group] = []
     private var indexByKey: [String: Int] = [:]
 
-    /// The grouping key: the patient reference, else the first business identifier.
-    static func key(_ p: PatientIdentity) -> String {
-        if let r = p.reference { return r }
-        if let i = p.identifiers.first { return "identifier:" + (i.system ?? "") + "|" + i.value }
-        return "unknown"
-    }
-
-    mutating func add(_ o: TypedObservation) {
-        let key = Self.key(o.patient)
+    /// Adds `o` to the group of `key` (made by `groupByPatient`), opening it on first appearance.
+    mutating func add(_ o: TypedObservation, key: String) {
         if let i = indexByKey[key] {
             ordered[i].observations.append(o)
         } else {

@@ -23,17 +23,7 @@ extension Pipeline {
             }
         }
         summary.report = output.report
-        var referenceByIdentifier: [PatientIdentifier: String] = [:]
-        for (reference, record) in output.patients {
-            for identifier in record.identity.identifiers { referenceByIdentifier[identifier] = reference }
-        }
-        var groups = PatientGroups()
-        for var o in kept {
-            if o.patient.reference == nil, let reference = o.patient.identifiers.lazy.compactMap({ referenceByIdentifier[$0] }).first {
-                o.patient.reference = reference
-            }
-            groups.add(o)
-        }
+        let groups = groupByPatient(kept, patients: output.patients, report: &summary.report)
         kept = []
 
         let day = RefractorinessRun.evaluationDay(options)
