@@ -121,6 +121,14 @@ extension SiteXMLReader {
             original.valueText = number.numberText
             let unitText = try Self.text(.unit, of: record, in: context)
             let unit: UCUMUnit?
+            if let inline = number.unitText {
+                // Text after the number must be a known unit, and the unit role's unit when that is
+                // set (`3.8 g/dl` with unit g/l, `10-20`): else the first number is not the result.
+                let inlineUnit = mappings.resolveUnit(text: inline)?.unit
+                guard let inlineUnit, unitText.isEmpty || mappings.resolveUnit(text: unitText)?.unit == inlineUnit else {
+                    return .failure(Unused(kind: .nonNumericValue, detail: "\(concept.rawValue): value has more than a number, comparator and the record's unit"))
+                }
+            }
             if !unitText.isEmpty {
                 original.unit = unitText
                 unit = mappings.resolveUnit(text: unitText)?.unit

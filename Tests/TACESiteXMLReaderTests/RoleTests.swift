@@ -100,6 +100,15 @@ struct RoleTests {
         #expect(try skipped(crp("<a:Value unit=\"mg/L\" comparator=\"lt\">5</a:Value>")).kind == .nonNumericValue)
     }
 
+    @Test("text after the number must be the unit role's unit (or a known unit without one): never cut to the first number")
+    func textAfterTheNumber() throws {
+        for value in ["<a:Value unit=\"g/l\">3.8 g/dl</a:Value>", "<a:Value unit=\"g/dL\">3-4</a:Value>",
+                      "<a:Value unit=\"g/dL\">3.8 x10</a:Value>", "<a:Value>3.8 per litre-ish</a:Value>"] {
+            #expect(try skipped(read(report([result(value: value)]))).kind == .nonNumericValue, "\(value)")
+        }
+        #expect(try only(read(report([result(value: "<a:Value unit=\"g/dL\">3.8 g/dL</a:Value>")]))).value.measurement == Measurement(38, .gPerL))
+    }
+
     @Test("values that are no number, or absent, are counted")
     func valueProblems() throws {
         #expect(try skipped(read(report([result(value: "<a:Value unit=\"g/dL\">3,9</a:Value>")]))).kind == .nonNumericValue)
