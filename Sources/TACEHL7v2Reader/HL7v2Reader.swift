@@ -44,6 +44,31 @@ public struct HL7v2Reader: Sendable {
         "OMP", "ORP", "OMS", "ORS", "OMQ", "OSM", "OSU", "RDE", "RRE", "RDO", "RRO", "OPL", "OPR",
     ]
 
+    /// What MSH-9 says a message is, for reading its OBX.
+    enum MessageKind: Equatable {
+        /// An order or order response: OBX are order details.
+        case order
+        /// Any other readable message code: OBX are results.
+        case other
+        /// No readable message code in MSH-9.1 nor MSH-9.3: OBX are not known to be results.
+        case unreadable
+    }
+
+    /// MSH-9.1 (any case), else the message structure's code (MSH-9.3 `OML_O21` → `OML`). A message
+    /// code is three ASCII letters or digits; either part naming an order message makes it one.
+    static func kind(of type: HL7MessageType) -> MessageKind {
+        func code(_ text: String?) -> String? {
+            guard let text else { return nil }
+            let upper = text.uppercased()
+            guard upper.utf8.count == 3, upper.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) }) else { return nil }
+            return upper
+        }
+        let structureCode = type.structure.flatMap { s in s.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) }
+        let codes = [code(type.code), code(structureCode)].compactMap { $0 }
+        if codes.contains(where: { orderMessageCodes.contains($0) }) { return .order }
+        return code(type.code) == nil && code(structureCode) == nil ? .unreadable : .other
+    }
+
     /// Reads every message of an interchange.
     public func read(_ interchange: HL7Interchange, file: String, locate: SegmentLocator? = nil,
                      into output: inout FHIRReadOutput) throws(HL7v2ReadError) {
@@ -61,7 +86,8 @@ public struct HL7v2Reader: Sendable {
         let typeName = "HL7 v2 " + (echoable(typeText).hasPrefix("'") ? typeText : "(unreadable MSH-9)")
         out.report.resourcesByType[typeName, default: 0] += 1
         let prefix = "message \(message.index)"
-        let isOrder = type.code.map { Self.orderMessageCodes.contains($0) } ?? false
+        let kind = Self.kind(of: type)
+        let isOrder = kind == .order
         let key = message.header[3].string + "|" + message.header[4].string + "|" + message.header[10].string
         let locationPrefix = prefix + " OBX[", recordKeyPrefix = key + "#OBX-"
 
@@ -124,6 +150,12 @@ public struct HL7v2Reader: Sendable {
                     context.notes = notes
                     context.wantsDetails = out.report.listsItems
                     context.locationSuffix = locate?(message.index, segment) ?? ""
+                    if kind == .unreadable {
+                        out.report.skip(.invalidResource, SkippedItem(
+                            file: file, location: context.location, resourceType: "OBX", kind: .invalidResource,
+                            detail: "OBX in a message whose type (MSH-9.1, MSH-9.3) is empty or not a message code: not known to be a result"))
+                        continue
+                    }
                     if isOrder {
                         out.report.skip(.orderNotResult, SkippedItem(
                             file: file, location: context.location, resourceType: "OBX", kind: .orderNotResult,
