@@ -88,7 +88,11 @@ public struct HL7v2Reader: Sendable {
         let prefix = "message \(message.index)"
         let kind = Self.kind(of: type)
         let isOrder = kind == .order
-        let key = message.header[3].string + "|" + message.header[4].string + "|" + message.header[10].string
+        // MSH-10 identifies the message; without one, the file and the message's position do, so two
+        // messages without control id never share record keys (and output ids).
+        let controlID = message.header[10].string
+        let key = message.header[3].string + "|" + message.header[4].string + "|"
+            + (controlID.isEmpty ? file + "#message-\(message.index)" : controlID)
         let locationPrefix = prefix + " OBX[", recordKeyPrefix = key + "#OBX-"
 
         var identity: PatientIdentity? = nil

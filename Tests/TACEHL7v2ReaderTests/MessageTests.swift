@@ -143,6 +143,17 @@ struct MessageStructureTests {
         #expect(o.source.recordKey == "LAB|HOSP|M1#OBX-2")
     }
 
+    @Test func messagesWithoutControlIDGetDifferentRecordKeys() throws {
+        let header = "MSH|^~\\&|LAB|HOSP|TACE|ONCO|20250108090000+0100||ORU^R01||P|2.5.1"
+        let lines = [header, "PID|1||1001^^^HOSP^MR", obr, "OBX|1|NM|1742-6^ALT^LN||40|U/L|||||F",
+                     header, "PID|1||2002^^^HOSP^MR", obr, "OBX|1|NM|1742-6^ALT^LN||41|U/L|||||F"]
+        let out = try read(lines)
+        #expect(out.observations.count == 2)
+        let keys = out.observations.map(\.source.recordKey)
+        #expect(Set(keys).count == 2)
+        #expect(keys.first == "LAB|HOSP|test.hl7#message-1#OBX-1")
+    }
+
     @Test func everyOBXIsEitherAnObservationOrCounted() throws {
         let lines = [msh, pid, obr,
                      "OBX|1|NM|1742-6^ALT^LN||40|U/L|||||F", "OBX|2|NM|1742-6^ALT^LN||41|U/L|||||X",
