@@ -162,7 +162,7 @@ extension HL7v2Reader {
         case UInt8(ascii: "P"): return .success(.preliminary)
         case UInt8(ascii: "R"), UInt8(ascii: "I"), UInt8(ascii: "S"): return .success(.registered)
         case UInt8(ascii: "X"), UInt8(ascii: "D"), UInt8(ascii: "W"), UInt8(ascii: "N"):
-            return .failure(context.unused(.excludedStatus, "OBX-11 \(echoable(text.string)): result cancelled, deleted, wrong or not asked"))
+            return .failure(context.unused(.excludedStatus, "OBX-11 \(echoable(text.string.uppercased(), oneOf: ["X", "D", "W", "N"])): result cancelled, deleted, wrong or not asked"))
         case UInt8(ascii: "O"):
             return .failure(context.unused(.orderNotResult, "OBX-11 'O': order detail description only, no result"))
         default:
@@ -192,7 +192,7 @@ extension HL7v2Reader {
             return .failure(context.unused(.unsupportedValueType, "\(concept.rawValue) is an event, not an OBX result"))
         case .coded:
             guard type.uppercasedEquals("CE") || type.uppercasedEquals("CWE") || type.uppercasedEquals("CNE") || type.uppercasedEquals("CF") else {
-                return .failure(context.unused(.unsupportedValueType, "\(concept.rawValue) needs a coded OBX-2 (CWE, CE, CNE), found \(echoable(type.uppercased))"))
+                return .failure(context.unused(.unsupportedValueType, "\(concept.rawValue) needs a coded OBX-2 (CWE, CE, CNE), found \(echoable(type.uppercased, oneOf: valueTypeCodes))"))
             }
             var tried: [String] = []
             for alternate in 0..<2 {
@@ -233,7 +233,7 @@ extension HL7v2Reader {
                 }
                 number = n
             } else {
-                return .failure(context.unused(.unsupportedValueType, "\(concept.rawValue) needs a number (NM, SN, or ST/TX/FT text), found OBX-2 \(echoable(type.uppercased))"))
+                return .failure(context.unused(.unsupportedValueType, "\(concept.rawValue) needs a number (NM, SN, or ST/TX/FT text), found OBX-2 \(echoable(type.uppercased, oneOf: valueTypeCodes))"))
             }
             original.valueText = number.numberText
             guard let unit = resolveUnit(view, obx, textUnit: number.unitText, defaultUnit: defaultUnit, coding: &original) else {
