@@ -25,11 +25,17 @@ enum ResultStatus {
         }
     }
 
+    /// HL7 v3 NullFlavor codes a report may quote.
+    static let nullFlavors: Set<String> = ["NI", "INV", "DER", "OTH", "PINF", "NINF", "UNC", "MSK", "NA", "UNK", "ASKU", "NAV", "NASK", "NAVU", "QS", "TRC", "NP"]
+
     static let actStatusCodes = "normal, aborted, active, cancelled, completed, held, new, suspended, nullified, obsolete"
 }
 
 /// The moodCode of a clinical statement. Only `EVN` (an event that happened) is a result.
 enum Mood {
+    /// HL7 v3 ActMood codes a report may quote.
+    static let codes: Set<String> = ["EVN", "RQO", "INT", "PRMS", "PRP", "GOL", "APT", "ARQ", "DEF", "EVN.CRT"]
+
     /// What a mood that is not EVN means, for the `order-not-result` detail.
     static func meaning(_ mood: String) -> String {
         switch mood {

@@ -1,3 +1,4 @@
+import TACEFHIRReader
 import TACEMappings
 import TACEModel
 import TACEXML
@@ -67,25 +68,17 @@ extension String {
     }
 }
 
-/// Source text that may be echoed in a report (codes, units, type names, statuses): shown quoted
-/// when it looks like a code, withheld otherwise, since a misplaced attribute can carry patient data.
-func echoable(_ text: String) -> String {
-    guard !text.isEmpty, text.unicodeScalars.count <= 64, text.unicodeScalars.allSatisfy({ echoableScalars.contains($0) }) else {
-        return "(text withheld: it does not look like a code)"
-    }
-    return "'" + text + "'"
-}
+/// Source text in a report: withheld, only its length shown (`ReportText`, the rule of every reader),
+/// since a misplaced attribute can carry patient data.
+func echoable(_ text: String) -> String { ReportText.echoable(text) }
 
-private let echoableScalars = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/%.*[]{}^_'-:|#+~µμ".unicodeScalars)
+/// The text quoted when it is one of `codes` (a closed HL7 v3 code list), else withheld.
+func echoable(_ text: String, oneOf codes: some Sequence<String>) -> String { ReportText.echoable(text, oneOf: codes) }
 
 /// An element name for a location: itself when it looks like a name, else a placeholder.
 func echoableName(_ name: String) -> String {
-    let quoted = echoable(name)
-    return quoted.hasPrefix("'") ? name : "(element)"
+    ReportText.looksLikeCode(name) ? name : "(element)"
 }
 
 /// `system|code` for reports, withheld when it does not look like a code.
-func codingText(_ system: String?, _ code: String) -> String {
-    let text = (system ?? "") + "|" + code
-    return echoable(text).hasPrefix("'") ? text : echoable(text)
-}
+func codingText(_ system: String?, _ code: String) -> String { ReportText.codingText(system, code) }

@@ -96,7 +96,7 @@ extension DocumentWalker {
         let name = concept.rawValue
         switch written {
         case .absent(let nullFlavor):
-            return .failure(Unused(kind: .dataAbsent, detail: "\(name): value nullFlavor \(echoable(nullFlavor)) instead of a value"))
+            return .failure(Unused(kind: .dataAbsent, detail: "\(name): value nullFlavor \(echoable(nullFlavor, oneOf: ResultStatus.nullFlavors)) instead of a value"))
         case .notSingle(let why):
             return .failure(Unused(kind: .nonNumericValue, detail: "\(name): " + why))
         case .unsupported(let type):
@@ -202,7 +202,7 @@ extension DocumentWalker {
                                      reason: "statusCode \(echoable(status)) is not an HL7 v3 ActStatus code (\(ResultStatus.actStatusCodes))",
                                      line: ownStatus == nil ? nil : parts.statusCode?.line)
             }
-            return .failure(Unused(kind: .procedureNotCompleted, detail: "\(concept.rawValue) with statusCode \(echoable(status))"))
+            return .failure(Unused(kind: .procedureNotCompleted, detail: "\(concept.rawValue) with statusCode \(echoable(status, oneOf: ResultStatus.actStatusCodes.split(separator: ", ").map(String.init)))"))
         }
         guard let patient = identity else {
             return .failure(Unused(kind: .noSubject, detail: "\(concept.rawValue): " + noSubjectReason))
@@ -233,11 +233,11 @@ extension DocumentWalker {
                                      reason: "\(type) without moodCode: CDA requires one, and without it the statement is not known to be a result")
             }
             if mood != "EVN" {
-                return Unused(kind: .orderNotResult, detail: "moodCode \(echoable(mood)): \(Mood.meaning(mood)), not a result")
+                return Unused(kind: .orderNotResult, detail: "moodCode \(echoable(mood, oneOf: Mood.codes)): \(Mood.meaning(mood)), not a result")
             }
         }
         if let outer = inherited.nonEventMood {
-            return Unused(kind: .orderNotResult, detail: "nested in a statement with moodCode \(echoable(outer)) (\(Mood.meaning(outer))): part of an order or plan, not a result")
+            return Unused(kind: .orderNotResult, detail: "nested in a statement with moodCode \(echoable(outer, oneOf: Mood.codes)) (\(Mood.meaning(outer))): part of an order or plan, not a result")
         }
         if negation == .negated {
             return Unused(kind: .negated, detail: "negationInd true: the \(type) is negated (finding absent, act not done), never read as a positive result")

@@ -1,15 +1,20 @@
-/// Source text in reports: codes, units, code systems and statuses may be echoed; anything else is
-/// withheld, because a misaligned field can carry a name or a value (patient data). One rule for
-/// every reader.
+/// Source text in reports. A value the reader did not recognise is never quoted, even when it looks
+/// like a code: a misaligned field can carry a name (`SMITH` in OBX-11) or a value fragment (`-20`
+/// taken for a unit), which is patient data. Only text found in a closed code list (a status table,
+/// comparators, data types) is quoted. One rule for every reader.
 public enum ReportText {
-    /// The text quoted (`'mg/dL'`) when it looks like a code — 1 to 64 characters, no spaces, only
-    /// ASCII letters and digits, `/%.*[]{}^_'-:|#+~` and the micro signs `µ` `μ` — else a
-    /// placeholder saying it was withheld.
+    /// Free source text in a report: never the text, only its length (`(value withheld, 5 characters)`).
     public static func echoable(_ text: String) -> String {
-        looksLikeCode(text) ? "'" + text + "'" : withheld
+        let n = text.unicodeScalars.count
+        return n == 0 ? "(empty)" : "(value withheld, \(n) character\(n == 1 ? "" : "s"))"
     }
 
-    /// What `echoable` shows instead of text that does not look like a code.
+    /// The text quoted (`'F'`) when it is one of `codes`, a closed code list; else withheld as by `echoable(_:)`.
+    public static func echoable(_ text: String, oneOf codes: some Sequence<String>) -> String {
+        codes.contains(text) ? "'" + text + "'" : echoable(text)
+    }
+
+    /// What `codingText` shows instead of text that does not look like a code.
     public static let withheld = "(text withheld: it does not look like a code)"
 
     /// `system|code`, withheld when it does not look like a code.

@@ -44,6 +44,37 @@ public struct HL7v2Reader: Sendable {
         "OMP", "ORP", "OMS", "ORS", "OMQ", "OSM", "OSU", "RDE", "RRE", "RDO", "RRO", "OPL", "OPR",
     ]
 
+    /// What MSH-9 says a message is, for reading its OBX.
+    enum MessageKind: Equatable {
+        /// An order or order response (its message code): OBX are order details.
+        case order(String)
+        /// Any other readable message code: OBX are results.
+        case other
+        /// No readable message code in MSH-9.1 nor MSH-9.3: OBX are not known to be results.
+        case unreadable
+
+        /// The order message code (from the closed list `orderMessageCodes`), nil for other messages.
+        var orderCode: String? { if case .order(let code) = self { code } else { nil } }
+    }
+
+    /// A message code or trigger event as HL7 writes them: three ASCII letters or digits, upper-cased.
+    static func messageCode(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let upper = text.uppercased()
+        guard upper.utf8.count == 3, upper.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) }) else { return nil }
+        return upper
+    }
+
+    /// MSH-9.1 (any case), else the message structure's code (MSH-9.3 `OML_O21` → `OML`). A message
+    /// code is three ASCII letters or digits; either part naming an order message makes it one.
+    static func kind(of type: HL7MessageType) -> MessageKind {
+        let code = messageCode
+        let structureCode = type.structure.flatMap { s in s.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) }
+        let codes = [code(type.code), code(structureCode)].compactMap { $0 }
+        if let order = codes.first(where: { orderMessageCodes.contains($0) }) { return .order(order) }
+        return code(type.code) == nil && code(structureCode) == nil ? .unreadable : .other
+    }
+
     /// Reads every message of an interchange.
     public func read(_ interchange: HL7Interchange, file: String, locate: SegmentLocator? = nil,
                      into output: inout FHIRReadOutput) throws(HL7v2ReadError) {
@@ -58,11 +89,16 @@ public struct HL7v2Reader: Sendable {
         let type = message.messageType
         let typeText = (type.code ?? "?") + "^" + (type.triggerEvent ?? "?")
         // Counted by type in the report: a misaligned MSH must not put arbitrary text there.
-        let typeName = "HL7 v2 " + (echoable(typeText).hasPrefix("'") ? typeText : "(unreadable MSH-9)")
+        let typeName = "HL7 v2 " + (Self.messageCode(type.code) != nil && Self.messageCode(type.triggerEvent) != nil ? typeText : "(unreadable MSH-9)")
         out.report.resourcesByType[typeName, default: 0] += 1
         let prefix = "message \(message.index)"
-        let isOrder = type.code.map { Self.orderMessageCodes.contains($0) } ?? false
-        let key = message.header[3].string + "|" + message.header[4].string + "|" + message.header[10].string
+        let kind = Self.kind(of: type)
+        let isOrder = kind.orderCode != nil
+        // MSH-10 identifies the message; without one, the file and the message's position do, so two
+        // messages without control id never share record keys (and output ids).
+        let controlID = message.header[10].string
+        let key = message.header[3].string + "|" + message.header[4].string + "|"
+            + (controlID.isEmpty ? file + "#message-\(message.index)" : controlID)
         let locationPrefix = prefix + " OBX[", recordKeyPrefix = key + "#OBX-"
 
         var identity: PatientIdentity? = nil
@@ -80,13 +116,13 @@ public struct HL7v2Reader: Sendable {
             let location = prefix + " OBR[\(group.occurrence)]" + group.suffix
             let status = group.segment[25].component(1).string
             if isOrder {
-                skip(&out, file, location, "OBR", .orderNotResult, "OBR of an order message (\(echoable(type.description)))")
+                skip(&out, file, location, "OBR", .orderNotResult, "OBR of an order message (\(kind.orderCode ?? ""))")
             } else if group.results > 0 {
                 return  // a result group: its OBX are read and counted one by one
             } else if status.isEmpty {
                 skip(&out, file, location, "OBR", .orderNotResult, "OBR without result status (OBR-25) and without OBX: an order")
             } else {
-                skip(&out, file, location, "OBR", .noValue, "OBR with result status \(echoable(status)) but no OBX")
+                skip(&out, file, location, "OBR", .noValue, "OBR with result status \(echoable(status, oneOf: resultStatusCodes)) but no OBX")
             }
         }
 
@@ -124,10 +160,16 @@ public struct HL7v2Reader: Sendable {
                     context.notes = notes
                     context.wantsDetails = out.report.listsItems
                     context.locationSuffix = locate?(message.index, segment) ?? ""
+                    if kind == .unreadable {
+                        out.report.skip(.invalidResource, SkippedItem(
+                            file: file, location: context.location, resourceType: "OBX", kind: .invalidResource,
+                            detail: "OBX in a message whose type (MSH-9.1, MSH-9.3) is empty or not a message code: not known to be a result"))
+                        continue
+                    }
                     if isOrder {
                         out.report.skip(.orderNotResult, SkippedItem(
                             file: file, location: context.location, resourceType: "OBX", kind: .orderNotResult,
-                            detail: "OBX in an order message (\(echoable(type.description))): an order detail"))
+                            detail: "OBX in an order message (\(kind.orderCode ?? "")): an order detail"))
                         continue
                     }
                     do throws(InvalidField) {

@@ -89,7 +89,7 @@ struct ResultNumber {
         let separator = FieldText(view, v, 3)
         let num2 = FieldText(view, v, 4)
         if !separator.isEmpty || !num2.isEmpty {
-            return .failure(context.unused(.nonNumericValue, "SN is a range or ratio (separator \(echoable(separator.isEmpty ? "(none)" : separator.string))), not a single value"))
+            return .failure(context.unused(.nonNumericValue, "SN is a range or ratio (separator \(separator.isEmpty ? "(none)" : echoable(separator.string, oneOf: ["-", "+", "/", ".", ":"]))), not a single value"))
         }
         let comparator: Comparator
         switch comparatorText.string {

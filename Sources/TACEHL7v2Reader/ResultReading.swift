@@ -162,7 +162,7 @@ extension HL7v2Reader {
         case UInt8(ascii: "P"): return .success(.preliminary)
         case UInt8(ascii: "R"), UInt8(ascii: "I"), UInt8(ascii: "S"): return .success(.registered)
         case UInt8(ascii: "X"), UInt8(ascii: "D"), UInt8(ascii: "W"), UInt8(ascii: "N"):
-            return .failure(context.unused(.excludedStatus, "OBX-11 \(echoable(text.string)): result cancelled, deleted, wrong or not asked"))
+            return .failure(context.unused(.excludedStatus, "OBX-11 \(echoable(text.string.uppercased(), oneOf: ["X", "D", "W", "N"])): result cancelled, deleted, wrong or not asked"))
         case UInt8(ascii: "O"):
             return .failure(context.unused(.orderNotResult, "OBX-11 'O': order detail description only, no result"))
         default:
@@ -192,7 +192,7 @@ extension HL7v2Reader {
             return .failure(context.unused(.unsupportedValueType, "\(concept.rawValue) is an event, not an OBX result"))
         case .coded:
             guard type.uppercasedEquals("CE") || type.uppercasedEquals("CWE") || type.uppercasedEquals("CNE") || type.uppercasedEquals("CF") else {
-                return .failure(context.unused(.unsupportedValueType, "\(concept.rawValue) needs a coded OBX-2 (CWE, CE, CNE), found \(echoable(type.uppercased))"))
+                return .failure(context.unused(.unsupportedValueType, "\(concept.rawValue) needs a coded OBX-2 (CWE, CE, CNE), found \(echoable(type.uppercased, oneOf: valueTypeCodes))"))
             }
             var tried: [String] = []
             for alternate in 0..<2 {
@@ -227,9 +227,13 @@ extension HL7v2Reader {
                 guard let n = text.withBytes({ ResultNumber.parse($0, allowComparator: true) }) else {
                     return .failure(context.unused(.nonNumericValue, "\(concept.rawValue): \(type.uppercased) text is not a number with optional comparator"))
                 }
+                if let trailing = n.unitText, !textUnitAgrees(trailing, view, obx) {
+                    // `10-20`, `1:128`, `5 IU/mL` next to OBX-6 ng/mL: the first number is not the result.
+                    return .failure(context.unused(.nonNumericValue, "\(concept.rawValue): \(type.uppercased) text has more than a number, comparator and the OBX-6 unit"))
+                }
                 number = n
             } else {
-                return .failure(context.unused(.unsupportedValueType, "\(concept.rawValue) needs a number (NM, SN, or ST/TX/FT text), found OBX-2 \(echoable(type.uppercased))"))
+                return .failure(context.unused(.unsupportedValueType, "\(concept.rawValue) needs a number (NM, SN, or ST/TX/FT text), found OBX-2 \(echoable(type.uppercased, oneOf: valueTypeCodes))"))
             }
             original.valueText = number.numberText
             guard let unit = resolveUnit(view, obx, textUnit: number.unitText, defaultUnit: defaultUnit, coding: &original) else {
@@ -247,6 +251,19 @@ extension HL7v2Reader {
             }
             return .success((.quantity(Measurement(converted, canonical, comparator: number.comparator)), original, conversion))
         }
+    }
+
+    /// Whether text after the number in an ST/TX/FT value is a unit that may stand: a known unit
+    /// when OBX-6 is empty, else the same unit as OBX-6. Anything else (`-20`, `:128`, `x10^3`,
+    /// another unit) means the text is not one number in the reported unit.
+    func textUnitAgrees(_ trailing: String, _ view: HL7MessageView, _ obx: Int) -> Bool {
+        guard let inText = mappings.resolveUnit(text: trailing)?.unit else { return false }
+        let units = view.components(of: view.field(obx, 6))
+        let code = FieldText(view, units, 1)
+        let text = FieldText(view, units, 2)
+        if code.isEmpty && text.isEmpty { return true }
+        var scratch = OriginalCoding(system: nil, code: "")
+        return resolveUnit(view, obx, textUnit: nil, defaultUnit: nil, coding: &scratch) == inText
     }
 
     /// OBX-6 (CE: code, text, coding system): the code, then the text, each as a UCUM code used in

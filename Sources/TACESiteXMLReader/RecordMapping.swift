@@ -41,7 +41,10 @@ extension SiteXMLReader {
         let display = try text(.display)
         var original = OriginalCoding(system: system, code: codeText, display: display.isEmpty ? nil : display)
 
-        // Patient.
+        // Patient: one identifier, never the first of several.
+        for role in [XMLFormatRole.patientID, .patientIDSystem] where try Self.selectsSeveral(role, of: record, in: context) {
+            return .failure(Unused(kind: .noSubject, detail: "\(concept.rawValue): \(role.rawValue): more than one node at \"\(format.expression(role)?.xpath ?? "")\""))
+        }
         let patientValue = try text(.patientID)
         guard !patientValue.isEmpty else {
             return .failure(Unused(kind: .noSubject, detail: "\(concept.rawValue): " + nothingAt(.patientID)))
@@ -89,6 +92,10 @@ extension SiteXMLReader {
     /// The value in the concept's canonical unit, or its coded answer through `values.csv`.
     func value(of record: XMLNode, concept: Concept, original: inout OriginalCoding, context: RecordContext) throws(InvalidRecord) -> Mapped {
         let format = context.format
+        // One value, unit and comparator, never the first of several.
+        for role in [XMLFormatRole.value, .unit, .comparator, .valueSystem] where try Self.selectsSeveral(role, of: record, in: context) {
+            return .failure(Unused(kind: .nonNumericValue, detail: "\(concept.rawValue): \(role.rawValue): more than one node at \"\(format.expression(role)?.xpath ?? "")\" (ambiguous)"))
+        }
         let written = try Self.text(.value, of: record, in: context)
         guard !written.isEmpty else {
             return .failure(Unused(kind: .noValue, detail: "\(concept.rawValue): value: nothing at \"\(format.expression(.value)?.xpath ?? "")\""))
@@ -121,6 +128,14 @@ extension SiteXMLReader {
             original.valueText = number.numberText
             let unitText = try Self.text(.unit, of: record, in: context)
             let unit: UCUMUnit?
+            if let inline = number.unitText {
+                // Text after the number must be a known unit, and the unit role's unit when that is
+                // set (`3.8 g/dl` with unit g/l, `10-20`): else the first number is not the result.
+                let inlineUnit = mappings.resolveUnit(text: inline)?.unit
+                guard let inlineUnit, unitText.isEmpty || mappings.resolveUnit(text: unitText)?.unit == inlineUnit else {
+                    return .failure(Unused(kind: .nonNumericValue, detail: "\(concept.rawValue): value has more than a number, comparator and the record's unit"))
+                }
+            }
             if !unitText.isEmpty {
                 original.unit = unitText
                 unit = mappings.resolveUnit(text: unitText)?.unit
@@ -160,6 +175,18 @@ extension SiteXMLReader {
                                                maxBytes: maxTextBytes).trimmedBlanks
         } catch {
             throw InvalidRecord(role: role, reason: "XPath failed on this record: \(error.message)")
+        }
+    }
+
+    /// Whether `role`'s XPath selects more than one node on `record` (false for an expression that is
+    /// not a node set, such as a literal string, and for a role the format does not have).
+    static func selectsSeveral(_ role: XMLFormatRole, of record: XMLNode, in context: RecordContext) throws(InvalidRecord) -> Bool {
+        guard let expression = context.format.expression(role) else { return false }
+        do {
+            return try context.document.select(expression.xpath, namespaces: context.format.namespaces, from: record).count > 1
+        } catch {
+            if error.reason == .notANodeSet { return false }
+            throw InvalidRecord(role: role, reason: "XPath failed on this record: \(error)")
         }
     }
 

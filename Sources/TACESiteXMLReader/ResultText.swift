@@ -1,3 +1,4 @@
+import TACEFHIRReader
 import TACEModel
 
 /// A numeric result as a vendor writes it: `38`, `<2.0`, `>= 1000`, `21 µmol/l`.
@@ -68,21 +69,12 @@ struct ResultNumber {
     }
 }
 
-/// The text quoted when it looks like a code (letters, digits, a few signs, at most 64 characters),
-/// else a note that it was withheld: report details never carry patient values.
-func echoable(_ text: String) -> String {
-    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/%.*[]{}^_'-:|#+~µμ<>=".unicodeScalars)
-    guard !text.isEmpty, text.unicodeScalars.count <= 64, text.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
-        return "(text withheld: it does not look like a code)"
-    }
-    return "'" + text + "'"
-}
+/// Source text in a report: withheld, only its length shown (the rule of every reader, `ReportText`):
+/// a value that is not what the format expects may be patient data.
+func echoable(_ text: String) -> String { ReportText.echoable(text) }
 
 /// `system|code` for reports, withheld when it does not look like a code.
-func codingText(_ system: String?, _ code: String) -> String {
-    let text = (system ?? "") + "|" + code
-    return echoable(text).hasPrefix("'") ? text : echoable(text)
-}
+func codingText(_ system: String?, _ code: String) -> String { ReportText.codingText(system, code) }
 
 extension String {
     /// Without surrounding blanks (space, tab, CR, LF, no-break space).

@@ -3,21 +3,17 @@ import TACEFHIRReader
 
 /// What reports may echo from source text: code-like text only, never names or free text.
 @Suite struct ReportTextTests {
-    @Test func codesUnitsAndSystemsAreQuoted() {
-        #expect(ReportText.echoable("mg/dL") == "'mg/dL'")
-        #expect(ReportText.echoable("http://loinc.org|1751-7") == "'http://loinc.org|1751-7'")
-        #expect(ReportText.echoable("10*3/uL") == "'10*3/uL'")
-        #expect(ReportText.echoable("µmol/L") == "'µmol/L'")
-        #expect(ReportText.echoable("μg/L") == "'μg/L'")
-        #expect(ReportText.echoable("m[arb'U]/mL") == "'m[arb'U]/mL'")
+    @Test func freeTextIsNeverQuotedEvenWhenItLooksLikeACode() {
+        #expect(ReportText.echoable("SMITH") == "(value withheld, 5 characters)")
+        #expect(ReportText.echoable("SmithJohn") == "(value withheld, 9 characters)")
+        #expect(ReportText.echoable("-20") == "(value withheld, 3 characters)")
+        #expect(ReportText.echoable("Doe Jane") == "(value withheld, 8 characters)")
+        #expect(ReportText.echoable("") == "(empty)")
     }
 
-    @Test func textThatMayBePatientDataIsWithheld() {
-        #expect(ReportText.echoable("Doe Jane") == ReportText.withheld)   // a space
-        #expect(ReportText.echoable("") == ReportText.withheld)
-        #expect(ReportText.echoable("Müller") == ReportText.withheld)     // non-ASCII other than micro signs
-        #expect(ReportText.echoable("a,b") == ReportText.withheld)
-        #expect(ReportText.echoable("tab\there") == ReportText.withheld)
+    @Test func textOfAClosedCodeListIsQuoted() {
+        #expect(ReportText.echoable("F", oneOf: ["F", "P", "C"]) == "'F'")
+        #expect(ReportText.echoable("SMITH", oneOf: ["F", "P", "C"]) == "(value withheld, 5 characters)")
     }
 
     @Test func lengthLimitIs64Characters() {

@@ -98,6 +98,32 @@ struct MessageStructureTests {
         #expect(out.report.skippedByKind[.orderNotResult] == 2)  // the OBR and its OBX
     }
 
+    @Test func orderMessageTypeIsRecognisedInAnyCaseAndFromTheMessageStructure() throws {
+        for type in ["orm^o01", "Oml^O21", "^^OML_O21", "ORU^R01^OML_O21"] {
+            let lines = ["MSH|^~\\&|EHR|HOSP|LAB|HOSP|20250108||\(type)|O1|P|2.5.1", pid, "ORC|NW|1",
+                         "OBR|1|1||1834-1^AFP^LN", "OBX|1|NM|1834-1^AFP^LN||12|ng/mL|||||F"]
+            let out = try read(lines)
+            #expect(out.observations.isEmpty, "\(type)")
+            #expect(out.report.skippedByKind[.orderNotResult] == 2, "\(type)")
+        }
+    }
+
+    @Test func obxOfAMessageWithoutReadableTypeIsCountedNotRead() throws {
+        for type in ["", "ORM&O01", "^R01", "O R M^O01"] {
+            let lines = ["MSH|^~\\&|EHR|HOSP|LAB|HOSP|20250108||\(type)|O1|P|2.5.1", pid,
+                         "OBR|1|1||1834-1^AFP^LN", "OBX|1|NM|1834-1^AFP^LN||12|ng/mL|||||F"]
+            let out = try read(lines)
+            #expect(out.observations.isEmpty, "\(type)")
+            #expect(out.report.skippedByKind[.invalidResource] == 1, "\(type)")
+        }
+    }
+
+    @Test func lowerCaseResultMessageIsStillRead() throws {
+        let lines = ["MSH|^~\\&|LAB|HOSP|TACE|ONCO|20250108||oru^r01|O1|P|2.5.1", pid,
+                     "OBR|1|1||1834-1^AFP^LN", "OBX|1|NM|1834-1^AFP^LN||12|ng/mL|||||F"]
+        #expect(try read(lines).observations.count == 1)
+    }
+
     @Test func obrWithoutResultStatusOrResultsIsCountedAsAnOrder() throws {
         let out = try read([msh, pid, "OBR|1||F2|1834-1^AFP^LN|||20250108"])
         #expect(out.observations.isEmpty && out.report.skippedByKind[.orderNotResult] == 1)
@@ -115,6 +141,17 @@ struct MessageStructureTests {
         #expect(o.source.file == "test.hl7")
         #expect(o.source.location == "message 1 OBX[2]")
         #expect(o.source.recordKey == "LAB|HOSP|M1#OBX-2")
+    }
+
+    @Test func messagesWithoutControlIDGetDifferentRecordKeys() throws {
+        let header = "MSH|^~\\&|LAB|HOSP|TACE|ONCO|20250108090000+0100||ORU^R01||P|2.5.1"
+        let lines = [header, "PID|1||1001^^^HOSP^MR", obr, "OBX|1|NM|1742-6^ALT^LN||40|U/L|||||F",
+                     header, "PID|1||2002^^^HOSP^MR", obr, "OBX|1|NM|1742-6^ALT^LN||41|U/L|||||F"]
+        let out = try read(lines)
+        #expect(out.observations.count == 2)
+        let keys = out.observations.map(\.source.recordKey)
+        #expect(Set(keys).count == 2)
+        #expect(keys.first == "LAB|HOSP|test.hl7#message-1#OBX-1")
     }
 
     @Test func everyOBXIsEitherAnObservationOrCounted() throws {

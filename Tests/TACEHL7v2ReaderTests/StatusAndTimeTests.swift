@@ -86,3 +86,24 @@ struct TimeTests {
         }
     }
 }
+
+@Suite("Report texts never echo what may be patient data")
+struct ReportEchoTests {
+    @Test func obx11ThatIsNotAStatusIsWithheldNotQuoted() throws {
+        let out = try read(oru("NM|1834-1^AFP^LN||12|ng/mL|||||SMITH"), policy: .skip)
+        let detail = try #require(out.report.items.first?.detail)
+        #expect(!detail.contains("SMITH"))
+        #expect(detail.contains("(value withheld, 5 characters)"))
+    }
+
+    @Test func excludedOBX11StatusFromTable0085IsQuoted() throws {
+        let out = try read(oru("NM|1834-1^AFP^LN||12|ng/mL|||||x"))
+        #expect(out.report.items.first?.detail.contains("'X'") == true)
+    }
+
+    @Test func unknownUnitIsWithheld() throws {
+        let out = try read(oru("NM|1751-7^Albumin^LN||38|SmithJohn|||||F"))
+        #expect(out.report.skippedByKind[.unknownUnit] == 1)
+        #expect(out.report.items.first?.detail.contains("SmithJohn") == false)
+    }
+}

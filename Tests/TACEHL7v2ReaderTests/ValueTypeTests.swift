@@ -48,6 +48,24 @@ struct ValueTypeTests {
         #expect(abs((quantity(o) ?? 0) - 20.5248) < 0.01)
     }
 
+    @Test func textWithMoreThanANumberNextToAnOBX6UnitIsCountedNotCutToItsFirstNumber() throws {
+        for value in ["10-20", "1:128", "100 x10^3", "<5^10", "5 IU/mL", "3\\.br\\5"] {
+            let out = try read(oru("ST|1834-1^AFP^LN||\(value)|ng/mL^^UCUM|||||F"))
+            #expect(out.observations.isEmpty, "\(value) must not become its first number")
+            #expect(out.report.skippedByKind[.nonNumericValue] == 1, "\(value)")
+        }
+    }
+
+    @Test func textWithTheSameUnitAsOBX6IsRead() throws {
+        let o = try only(read(oru("ST|1834-1^AFP^LN||< 5 ng/mL|ng/mL^^UCUM|||||F")))
+        #expect(o.value.measurement == Measurement(5, .ngPerML, comparator: .lessThan))
+    }
+
+    @Test func textWithAnUnknownUnitAndNoOBX6IsCounted() throws {
+        let out = try read(oru("ST|1834-1^AFP^LN||10-20||||||F"))
+        #expect(out.observations.isEmpty && out.report.skippedByKind[.nonNumericValue] == 1)
+    }
+
     @Test func formattedTextThatIsNotANumberIsCounted() throws {
         let out = try read(oru("FT|1834-1^AFP^LN||see report|ng/mL|||||F"))
         #expect(out.observations.isEmpty && out.report.skippedByKind[.nonNumericValue] == 1)

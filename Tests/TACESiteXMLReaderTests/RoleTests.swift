@@ -100,6 +100,36 @@ struct RoleTests {
         #expect(try skipped(crp("<a:Value unit=\"mg/L\" comparator=\"lt\">5</a:Value>")).kind == .nonNumericValue)
     }
 
+    @Test("text after the number must be the unit role's unit (or a known unit without one): never cut to the first number")
+    func textAfterTheNumber() throws {
+        for value in ["<a:Value unit=\"g/l\">3.8 g/dl</a:Value>", "<a:Value unit=\"g/dL\">3-4</a:Value>",
+                      "<a:Value unit=\"g/dL\">3.8 x10</a:Value>", "<a:Value>3.8 per litre-ish</a:Value>"] {
+            #expect(try skipped(read(report([result(value: value)]))).kind == .nonNumericValue, "\(value)")
+        }
+        #expect(try only(read(report([result(value: "<a:Value unit=\"g/dL\">3.8 g/dL</a:Value>")]))).value.measurement == Measurement(38, .gPerL))
+    }
+
+    @Test("two patient identifiers for one record: no-subject, never the first one")
+    func severalPatientIdentifiers() throws {
+        let two = "<a:Patient id=\"P-77\" authority=\"HOSP\"/><a:Patient id=\"P-78\" authority=\"HOSP\"/>"
+        let item = try skipped(read(report([result()], patient: two)))
+        #expect(item.kind == .noSubject)
+        #expect(!item.detail.contains("P-77") && !item.detail.contains("P-78"))
+        let twoAuthorities = try tables(acmeRows(["patient-id-system": "/a:Report/a:Issuer"]))
+        let xml = report([result()], patient: "<a:Patient id=\"P-77\"/><a:Issuer>HOSP</a:Issuer><a:Issuer>OTHER</a:Issuer>")
+        #expect(try skipped(read(xml, tables: twoAuthorities)).kind == .noSubject)
+    }
+
+    @Test("two values, units or comparators for one record: counted ambiguous, never the first one")
+    func severalValues() throws {
+        let values = try skipped(read(report([result(value: "<a:Value unit=\"g/dL\">3.9</a:Value><a:Value unit=\"g/dL\">2.1</a:Value>")])))
+        #expect(values.kind == .nonNumericValue && values.detail.contains("ambiguous"))
+        let units = try tables(acmeRows(["unit": "a:Unit"]))
+        let twoUnits = report([result(value: "<a:Value>3.9</a:Value>", extra: "<a:Unit>g/dL</a:Unit><a:Unit>g/L</a:Unit>")])
+        #expect(try skipped(read(twoUnits, tables: units)).kind == .nonNumericValue)
+        #expect(try only(read(report([result(value: "<a:Value>3.9</a:Value>", extra: "<a:Unit>g/dL</a:Unit>")]), tables: units)).value.measurement == Measurement(39, .gPerL))
+    }
+
     @Test("values that are no number, or absent, are counted")
     func valueProblems() throws {
         #expect(try skipped(read(report([result(value: "<a:Value unit=\"g/dL\">3,9</a:Value>")]))).kind == .nonNumericValue)
