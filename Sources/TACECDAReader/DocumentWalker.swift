@@ -188,7 +188,7 @@ struct DocumentWalker {
         let count = parts.relationships.count
         for (i, relationship) in parts.relationships.enumerated() {
             var context = inherited
-            if relationship.value(ofAttribute: "negationInd")?.trimmedBlanks == "true" { context.negated = true }
+            if relationship.trimmedValue(ofAttribute: "negationInd") == "true" { context.negated = true }
             try readContainer(relationship, path: path, segment: "entryRelationship", index: i, count: count, inherited: context, into: &out)
         }
     }
@@ -199,7 +199,7 @@ struct DocumentWalker {
         if let time = try? effectiveTime(parts) { context.time = time }
         if let status = parts.status { context.status = status }
         if context.nonEventMood == nil, !statement.attribute("moodCode", is: "EVN"),
-           let mood = statement.value(ofAttribute: "moodCode")?.trimmedBlanks, mood != "EVN" {
+           let mood = statement.trimmedValue(ofAttribute: "moodCode"), mood != "EVN" {
             context.nonEventMood = mood
         }
         return context

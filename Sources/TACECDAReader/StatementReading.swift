@@ -224,7 +224,7 @@ extension DocumentWalker {
     /// Only events are results; a negated statement is never read as the positive finding.
     func moodCheck(_ statement: XMLNode, inherited: Inherited, type: String) throws(InvalidElement) -> Unused? {
         if !statement.attribute("moodCode", is: "EVN") {
-            guard let mood = statement.value(ofAttribute: "moodCode")?.trimmedBlanks, !mood.isEmpty else {
+            guard let mood = statement.trimmedValue(ofAttribute: "moodCode"), !mood.isEmpty else {
                 throw InvalidElement(element: "/@moodCode",
                                      reason: "\(type) without moodCode: CDA requires one, and without it the statement is not known to be a result")
             }
@@ -235,7 +235,7 @@ extension DocumentWalker {
         if let outer = inherited.nonEventMood {
             return Unused(kind: .orderNotResult, detail: "nested in a statement with moodCode \(echoable(outer)) (\(Mood.meaning(outer))): part of an order or plan, not a result")
         }
-        if statement.value(ofAttribute: "negationInd")?.trimmedBlanks == "true" {
+        if statement.trimmedValue(ofAttribute: "negationInd") == "true" {
             return Unused(kind: .negated, detail: "negationInd=\"true\": the \(type) is negated (finding absent, act not done), never read as a positive result")
         }
         if inherited.negated {
@@ -274,13 +274,15 @@ extension DocumentWalker {
     /// (or only a nullFlavor). A value that is not a TS is invalid.
     func effectiveTime(_ parts: StatementParts) throws(InvalidElement) -> ClinicalTime? {
         guard let time = parts.effectiveTime else { return nil }
-        if let value = time.value(ofAttribute: "value") {
-            guard let t = CDATime.parse(value.trimmedBlanks) else { throw Self.badTime("/effectiveTime/@value", time.line) }
+        // The time is parsed from libxml2's bytes: no `String` per statement.
+        if let parsed = time.withTrimmedValue(ofAttribute: "value", CDATime.parse(bytes:)) {
+            guard let t = parsed else { throw Self.badTime("/effectiveTime/@value", time.line) }
             return t
         }
         for part in ["low", "center"] {
-            if let element = time.firstChild(named: part, namespace: hl7), let value = element.value(ofAttribute: "value") {
-                guard let t = CDATime.parse(value.trimmedBlanks) else { throw Self.badTime("/effectiveTime/\(part)/@value", element.line) }
+            if let element = time.firstChild(named: part, namespace: hl7),
+               let parsed = element.withTrimmedValue(ofAttribute: "value", CDATime.parse(bytes:)) {
+                guard let t = parsed else { throw Self.badTime("/effectiveTime/\(part)/@value", element.line) }
                 return t
             }
         }
@@ -296,7 +298,7 @@ extension DocumentWalker {
         if parts.interpretations.isEmpty { return [] }
         return parts.interpretations.compactMap { element in
             // HL7 interpretation codes are short ASCII (H, LL, HX, …); anything else is not echoed.
-            guard let code = element.value(ofAttribute: "code")?.trimmedBlanks, !code.isEmpty, code.utf8.count <= 16,
+            guard let code = element.trimmedValue(ofAttribute: "code"), !code.isEmpty, code.utf8.count <= 16,
                   code.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
             else { return nil }
             return "interpretation: " + code
