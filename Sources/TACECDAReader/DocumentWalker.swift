@@ -140,14 +140,13 @@ struct DocumentWalker {
     mutating func readContainer(_ container: XMLNode, path: String, segment: StaticString? = nil, index: Int = 0, count: Int = 1,
                                 inherited: Inherited, into out: inout FHIRReadOutput) throws(CDAReadError) {
         guard let (statement, kind, name) = StatementKind.find(in: container) else { return }
-        let text = name.description
         let full: String
         if let segment {
-            full = count == 1 ? "\(path)/\(segment)/\(text)" : "\(path)/\(segment)[\(index + 1)]/\(text)"
+            full = PathText.child(path, segment, position: count == 1 ? nil : index + 1, name)
         } else {
-            full = "\(path)/\(text)"
+            full = PathText.child(path, name)
         }
-        try readStatement(statement, kind: kind, name: text, path: full, inherited: inherited, into: &out)
+        try readStatement(statement, kind: kind, name: name.description, path: full, inherited: inherited, into: &out)
     }
 
     mutating func readStatement(_ statement: XMLNode, kind: StatementKind, name: String, path: String, inherited: Inherited,

@@ -25,17 +25,18 @@ extension DocumentWalker {
     mutating func readObservation(_ observation: XMLNode, parts: StatementParts, path: String, inherited: Inherited,
                                   into out: inout FHIRReadOutput) throws(CDAReadError) {
         observations += 1
-        let line = " (line \(observation.line))"
+        let line = observation.line
+        let location = PathText.withLine(path, line)
         do throws(InvalidElement) {
-            switch try mapObservation(observation, parts: parts, path: path + line, inherited: inherited, recordPath: path) {
+            switch try mapObservation(observation, parts: parts, path: location, inherited: inherited, recordPath: path) {
             case .success(let o):
                 out.observations.append(o)
                 out.report.observationsProduced += 1
             case .failure(let unused):
-                skip(&out, path + line, "observation", unused.kind, unused.detail)
+                skip(&out, location, "observation", unused.kind, unused.detail)
             }
         } catch {
-            try invalid(&out, path + error.element + (error.line.map { " (line \($0))" } ?? line), "observation", error.reason)
+            try invalid(&out, PathText.withLine(path + error.element, error.line ?? line), "observation", error.reason)
         }
         if !parts.relationships.isEmpty {
             try readRelationships(parts, path: path, inherited: nested(observation, parts, inherited), into: &out)
@@ -160,17 +161,18 @@ extension DocumentWalker {
     mutating func readProcedure(_ statement: XMLNode, parts: StatementParts, type: String, path: String, inherited: Inherited,
                                 into out: inout FHIRReadOutput) throws(CDAReadError) {
         out.report.resourcesByType["CDA " + type, default: 0] += 1
-        let line = " (line \(statement.line))"
+        let line = statement.line
+        let location = PathText.withLine(path, line)
         do throws(InvalidElement) {
-            switch try mapProcedure(statement, parts: parts, type: type, location: path + line, inherited: inherited, recordPath: path) {
+            switch try mapProcedure(statement, parts: parts, type: type, location: location, inherited: inherited, recordPath: path) {
             case .success(let o):
                 out.observations.append(o)
                 out.report.observationsProduced += 1
             case .failure(let unused):
-                skip(&out, path + line, type, unused.kind, unused.detail)
+                skip(&out, location, type, unused.kind, unused.detail)
             }
         } catch {
-            try invalid(&out, path + error.element + (error.line.map { " (line \($0))" } ?? line), type, error.reason)
+            try invalid(&out, PathText.withLine(path + error.element, error.line ?? line), type, error.reason)
         }
         if !parts.relationships.isEmpty {
             try readRelationships(parts, path: path, inherited: nested(statement, parts, inherited), into: &out)
