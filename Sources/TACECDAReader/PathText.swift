@@ -13,7 +13,8 @@ enum PathText {
                     return String(unsafeUninitializedCapacity: count) { out in
                         var i = 0
                         func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-                            for b in bytes { out[i] = b; i += 1 }
+                            _ = UnsafeMutableBufferPointer(rebasing: out[i...]).initialize(fromContentsOf: bytes)
+                            i += bytes.count
                         }
                         put(base)
                         out[i] = 0x2F; i += 1  // "/"
