@@ -35,6 +35,8 @@ struct DocumentWalker {
     /// Counts of the common statements, added to the report's `resourcesByType` once per document
     /// (a `String`-keyed dictionary update per statement is measurable on large documents).
     var observations = 0, organizers = 0, sections = 0
+    /// The code systems of the OIDs met so far in this document.
+    let codeSystems = CodeSystemCache()
 
     init(reader: CDAReader, file: String) {
         self.reader = reader

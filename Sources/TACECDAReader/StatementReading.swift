@@ -251,7 +251,10 @@ extension DocumentWalker {
         guard let code = codeElement else {
             return .failure(Unused(kind: .unmappedCode, detail: "no code element"))
         }
-        // The code itself first, without collecting its translations (the common case maps).
+        // The code itself first, by its bytes, without a `String` until it maps (the common case).
+        if let mapped = mapCodeInPlace(code) { return .success(mapped) }
+        // Then the same code by `String` (what the byte lookup leaves to it: non-ASCII text), and
+        // its translations.
         if let written = WrittenValue.writtenCode(code) {
             let system = mappings.codeSystem(oid: written.codeSystem ?? "")
             if let concept = mappings.concept(system: system, code: written.code) {
@@ -270,6 +273,22 @@ extension DocumentWalker {
             tried.append(codingText(system, written.code))
         }
         return .failure(Unused(kind: .unmappedCode, detail: tried.isEmpty ? "code without a code attribute (nullFlavor or original text only)" : "no codes.csv row for " + tried.joined(separator: ", ")))
+    }
+
+    /// The element's own code when it maps to a concept, looked up by the attribute bytes through
+    /// the byte-keyed tables (`MappingTables.lookup`), with the code system from the document's
+    /// `CodeSystemCache`: the same answer as `concept(system:code:)` on the trimmed texts. Nil when
+    /// there is no code or it does not map; `mapCode` then takes the `String` path.
+    func mapCodeInPlace(_ code: XMLNode) -> (Concept, OriginalCoding)? {
+        let found: (Concept, String?, String)?? = code.withTrimmedValue(ofAttribute: "code") { codeBytes in
+            guard !codeBytes.isEmpty else { return nil }
+            let entry = code.withTrimmedValue(ofAttribute: "codeSystem") { codeSystems.entry(oid: $0, mappings: mappings) }
+                ?? codeSystems.entry(oid: UnsafeBufferPointer(start: nil, count: 0), mappings: mappings)
+            guard case .concept(let concept, _)? = mappings.lookup(entry.key, code: codeBytes) else { return nil }
+            return (concept, entry.system, String(decoding: codeBytes, as: UTF8.self))
+        }
+        guard case let (concept, system, text)?? = found else { return nil }
+        return (concept, OriginalCoding(system: system, code: text, display: code.value(ofAttribute: "displayName")))
     }
 
     /// `effectiveTime/@value`, else `low/@value`, else `center/@value`; nil when none is given
