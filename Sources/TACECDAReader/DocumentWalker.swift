@@ -36,6 +36,8 @@ struct DocumentWalker {
     /// Counts of the common statements, added to the report's `resourcesByType` once per document
     /// (a `String`-keyed dictionary update per statement is measurable on large documents).
     var observations = 0, organizers = 0, sections = 0
+    /// The code systems of the OIDs met so far in this document.
+    let codeSystems = CodeSystemCache()
 
     init(reader: CDAReader, file: String) {
         self.reader = reader
@@ -141,14 +143,13 @@ struct DocumentWalker {
     mutating func readContainer(_ container: XMLNode, path: String, segment: StaticString? = nil, index: Int = 0, count: Int = 1,
                                 inherited: Inherited, into out: inout FHIRReadOutput) throws(CDAReadError) {
         guard let (statement, kind, name) = StatementKind.find(in: container) else { return }
-        let text = name.description
         let full: String
         if let segment {
-            full = count == 1 ? "\(path)/\(segment)/\(text)" : "\(path)/\(segment)[\(index + 1)]/\(text)"
+            full = PathText.child(path, segment, position: count == 1 ? nil : index + 1, name)
         } else {
-            full = "\(path)/\(text)"
+            full = PathText.child(path, name)
         }
-        try readStatement(statement, kind: kind, name: text, path: full, inherited: inherited, into: &out)
+        try readStatement(statement, kind: kind, name: name.description, path: full, inherited: inherited, into: &out)
     }
 
     mutating func readStatement(_ statement: XMLNode, kind: StatementKind, name: String, path: String, inherited: Inherited,
@@ -224,7 +225,7 @@ struct DocumentWalker {
         if let time = try? effectiveTime(parts) { context.time = time } else { context.time = parts.time(inheriting: context.time) }
         context.status = parts.status(inheriting: context.status)
         if context.nonEventMood == nil, !statement.attribute("moodCode", is: "EVN"),
-           let mood = statement.value(ofAttribute: "moodCode")?.trimmedBlanks, mood != "EVN" {
+           let mood = statement.trimmedValue(ofAttribute: "moodCode"), mood != "EVN" {
             context.nonEventMood = mood
         }
         return context

@@ -19,9 +19,9 @@ extension DocumentWalker {
     }
 
     func patientIdentifier(_ id: XMLNode) -> PatientIdentifier? {
-        let root = id.value(ofAttribute: "root")?.trimmedBlanks ?? ""
+        let root = id.trimmedValue(ofAttribute: "root") ?? ""
         guard !root.isEmpty else { return nil }
-        let extensionText = id.value(ofAttribute: "extension")?.trimmedBlanks ?? ""
+        let extensionText = id.trimmedValue(ofAttribute: "extension") ?? ""
         if extensionText.isEmpty {
             return PatientIdentifier(system: Self.uriSystem, value: MappingTables.uriForUID(root))
         }
@@ -42,9 +42,9 @@ extension DocumentWalker {
 
     /// `root^extension` (or `root`) of an II, for record keys; nil without a root.
     func instanceKey(_ id: XMLNode) -> String? {
-        let root = id.value(ofAttribute: "root")?.trimmedBlanks ?? ""
+        let root = id.trimmedValue(ofAttribute: "root") ?? ""
         guard !root.isEmpty else { return nil }
-        let extensionText = id.value(ofAttribute: "extension")?.trimmedBlanks ?? ""
+        let extensionText = id.trimmedValue(ofAttribute: "extension") ?? ""
         return extensionText.isEmpty ? root : root + "^" + extensionText
     }
 

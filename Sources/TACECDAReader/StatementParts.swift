@@ -42,7 +42,7 @@ struct StatementParts {
 
     /// `statusCode/@code`, nil when absent or empty.
     var status: String? {
-        guard let code = statusCode?.value(ofAttribute: "code")?.trimmedBlanks, !code.isEmpty else { return nil }
+        guard let code = statusCode?.trimmedValue(ofAttribute: "code"), !code.isEmpty else { return nil }
         return code
     }
 }

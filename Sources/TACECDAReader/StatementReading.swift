@@ -25,17 +25,18 @@ extension DocumentWalker {
     mutating func readObservation(_ observation: XMLNode, parts: StatementParts, path: String, inherited: Inherited,
                                   into out: inout FHIRReadOutput) throws(CDAReadError) {
         observations += 1
-        let line = " (line \(observation.line))"
+        let line = observation.line
+        let location = PathText.withLine(path, line)
         do throws(InvalidElement) {
-            switch try mapObservation(observation, parts: parts, path: path + line, inherited: inherited, recordPath: path) {
+            switch try mapObservation(observation, parts: parts, path: location, inherited: inherited, recordPath: path) {
             case .success(let o):
                 out.observations.append(o)
                 out.report.observationsProduced += 1
             case .failure(let unused):
-                skip(&out, path + line, "observation", unused.kind, unused.detail)
+                skip(&out, location, "observation", unused.kind, unused.detail)
             }
         } catch {
-            try invalid(&out, path + error.element + (error.line.map { " (line \($0))" } ?? line), "observation", error.reason)
+            try invalid(&out, PathText.withLine(path + error.element, error.line ?? line), "observation", error.reason)
         }
         if !parts.relationships.isEmpty {
             try readRelationships(parts, path: path, inherited: nested(observation, parts, inherited), into: &out)
@@ -161,17 +162,18 @@ extension DocumentWalker {
     mutating func readProcedure(_ statement: XMLNode, parts: StatementParts, type: String, path: String, inherited: Inherited,
                                 into out: inout FHIRReadOutput) throws(CDAReadError) {
         out.report.resourcesByType["CDA " + type, default: 0] += 1
-        let line = " (line \(statement.line))"
+        let line = statement.line
+        let location = PathText.withLine(path, line)
         do throws(InvalidElement) {
-            switch try mapProcedure(statement, parts: parts, type: type, location: path + line, inherited: inherited, recordPath: path) {
+            switch try mapProcedure(statement, parts: parts, type: type, location: location, inherited: inherited, recordPath: path) {
             case .success(let o):
                 out.observations.append(o)
                 out.report.observationsProduced += 1
             case .failure(let unused):
-                skip(&out, path + line, type, unused.kind, unused.detail)
+                skip(&out, location, type, unused.kind, unused.detail)
             }
         } catch {
-            try invalid(&out, path + error.element + (error.line.map { " (line \($0))" } ?? line), type, error.reason)
+            try invalid(&out, PathText.withLine(path + error.element, error.line ?? line), type, error.reason)
         }
         if !parts.relationships.isEmpty {
             try readRelationships(parts, path: path, inherited: nested(statement, parts, inherited), into: &out)
@@ -228,7 +230,7 @@ extension DocumentWalker {
         let negation = Negation.of(statement)
         if negation == .invalid { throw InvalidElement(element: "/@negationInd", reason: Negation.invalidReason) }
         if !statement.attribute("moodCode", is: "EVN") {
-            guard let mood = statement.value(ofAttribute: "moodCode")?.trimmedBlanks, !mood.isEmpty else {
+            guard let mood = statement.trimmedValue(ofAttribute: "moodCode"), !mood.isEmpty else {
                 throw InvalidElement(element: "/@moodCode",
                                      reason: "\(type) without moodCode: CDA requires one, and without it the statement is not known to be a result")
             }
@@ -251,7 +253,10 @@ extension DocumentWalker {
         guard let code = codeElement else {
             return .failure(Unused(kind: .unmappedCode, detail: "no code element"))
         }
-        // The code itself first, without collecting its translations (the common case maps).
+        // The code itself first, by its bytes, without a `String` until it maps (the common case).
+        if let mapped = mapCodeInPlace(code) { return .success(mapped) }
+        // Then the same code by `String` (what the byte lookup leaves to it: non-ASCII text), and
+        // its translations.
         if let written = WrittenValue.writtenCode(code) {
             let system = mappings.codeSystem(oid: written.codeSystem ?? "")
             if let concept = mappings.concept(system: system, code: written.code) {
@@ -272,17 +277,35 @@ extension DocumentWalker {
         return .failure(Unused(kind: .unmappedCode, detail: tried.isEmpty ? "code without a code attribute (nullFlavor or original text only)" : "no codes.csv row for " + tried.joined(separator: ", ")))
     }
 
+    /// The element's own code when it maps to a concept, looked up by the attribute bytes through
+    /// the byte-keyed tables (`MappingTables.lookup`), with the code system from the document's
+    /// `CodeSystemCache`: the same answer as `concept(system:code:)` on the trimmed texts. Nil when
+    /// there is no code or it does not map; `mapCode` then takes the `String` path.
+    func mapCodeInPlace(_ code: XMLNode) -> (Concept, OriginalCoding)? {
+        let found: (Concept, String?, String)?? = code.withTrimmedValue(ofAttribute: "code") { codeBytes in
+            guard !codeBytes.isEmpty else { return nil }
+            let entry = code.withTrimmedValue(ofAttribute: "codeSystem") { codeSystems.entry(oid: $0, mappings: mappings) }
+                ?? codeSystems.entry(oid: UnsafeBufferPointer(start: nil, count: 0), mappings: mappings)
+            guard case .concept(let concept, _)? = mappings.lookup(entry.key, code: codeBytes) else { return nil }
+            return (concept, entry.system, String(decoding: codeBytes, as: UTF8.self))
+        }
+        guard case let (concept, system, text)?? = found else { return nil }
+        return (concept, OriginalCoding(system: system, code: text, display: code.value(ofAttribute: "displayName")))
+    }
+
     /// `effectiveTime/@value`, else `low/@value`, else `center/@value`; nil when none is given
     /// (or only a nullFlavor). A value that is not a TS is invalid.
     func effectiveTime(_ parts: StatementParts) throws(InvalidElement) -> ClinicalTime? {
         guard let time = parts.effectiveTime else { return nil }
-        if let value = time.value(ofAttribute: "value") {
-            guard let t = CDATime.parse(value.trimmedBlanks) else { throw Self.badTime("/effectiveTime/@value", time.line) }
+        // The time is parsed from libxml2's bytes: no `String` per statement.
+        if let parsed = time.withTrimmedValue(ofAttribute: "value", CDATime.parse(bytes:)) {
+            guard let t = parsed else { throw Self.badTime("/effectiveTime/@value", time.line) }
             return t
         }
         for part in ["low", "center"] {
-            if let element = time.firstChild(named: part, namespace: hl7), let value = element.value(ofAttribute: "value") {
-                guard let t = CDATime.parse(value.trimmedBlanks) else { throw Self.badTime("/effectiveTime/\(part)/@value", element.line) }
+            if let element = time.firstChild(named: part, namespace: hl7),
+               let parsed = element.withTrimmedValue(ofAttribute: "value", CDATime.parse(bytes:)) {
+                guard let t = parsed else { throw Self.badTime("/effectiveTime/\(part)/@value", element.line) }
                 return t
             }
         }
@@ -298,7 +321,7 @@ extension DocumentWalker {
         if parts.interpretations.isEmpty { return [] }
         return parts.interpretations.compactMap { element in
             // HL7 interpretation codes are short ASCII (H, LL, HX, …); anything else is not echoed.
-            guard let code = element.value(ofAttribute: "code")?.trimmedBlanks, !code.isEmpty, code.utf8.count <= 16,
+            guard let code = element.trimmedValue(ofAttribute: "code"), !code.isEmpty, code.utf8.count <= 16,
                   code.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
             else { return nil }
             return "interpretation: " + code

@@ -38,7 +38,7 @@ enum WrittenValue {
     /// Reads one `<value>` element.
     static func read(_ value: XMLNode) -> WrittenValue {
         let type = xsiType(value)
-        if let nullFlavor = value.value(ofAttribute: "nullFlavor")?.trimmedBlanks {
+        if let nullFlavor = value.trimmedValue(ofAttribute: "nullFlavor") {
             // nullFlavor OTH with a translation is how C-CDA sends what its value domain cannot
             // hold (a non-UCUM unit, a code outside the value set): the translation is the value.
             if nullFlavor == "OTH", let translated = otherTranslation(value, type: type) { return translated }
@@ -94,14 +94,14 @@ enum WrittenValue {
     }
 
     static func writtenCode(_ element: XMLNode) -> WrittenCode? {
-        guard let code = element.value(ofAttribute: "code")?.trimmedBlanks, !code.isEmpty else { return nil }
-        let system = element.value(ofAttribute: "codeSystem")?.trimmedBlanks
+        guard let code = element.trimmedValue(ofAttribute: "code"), !code.isEmpty else { return nil }
+        let system = element.trimmedValue(ofAttribute: "codeSystem")
         return WrittenCode(code: code, codeSystem: system?.isEmpty == false ? system : nil, element: element)
     }
 
     /// PQ `unit` (UCUM); nil when absent (CDA's default unit `1` is not assumed for a measurement).
     static func pqUnit(_ element: XMLNode) -> WrittenUnit? {
-        guard let unit = element.value(ofAttribute: "unit")?.trimmedBlanks, !unit.isEmpty else { return nil }
+        guard let unit = element.trimmedValue(ofAttribute: "unit"), !unit.isEmpty else { return nil }
         return WrittenUnit(text: unit, isUCUM: true)
     }
 
@@ -117,8 +117,8 @@ enum WrittenValue {
             var found: [(NumberText, WrittenUnit?)] = []
             for t in translations {
                 guard let raw = t.value(ofAttribute: "value"), let number = NumberText.literal(raw) else { continue }
-                if let code = t.value(ofAttribute: "code")?.trimmedBlanks, !code.isEmpty {
-                    let ucum = t.value(ofAttribute: "codeSystem")?.trimmedBlanks == ucumOID
+                if let code = t.trimmedValue(ofAttribute: "code"), !code.isEmpty {
+                    let ucum = t.trimmedValue(ofAttribute: "codeSystem") == ucumOID
                     found.append((number, WrittenUnit(text: code, isUCUM: ucum)))
                     continue
                 }
@@ -200,12 +200,12 @@ enum WrittenValue {
 
     static func bound(_ element: XMLNode?) -> Bound {
         guard let element else { return .absent }
-        if let nullFlavor = element.value(ofAttribute: "nullFlavor")?.trimmedBlanks {
+        if let nullFlavor = element.trimmedValue(ofAttribute: "nullFlavor") {
             return nullFlavor == "PINF" || nullFlavor == "NINF" ? .infinite : .absent
         }
         guard let raw = element.value(ofAttribute: "value") else { return .absent }
         guard let number = NumberText.literal(raw) else { return .malformed }
-        let inclusive = element.value(ofAttribute: "inclusive")?.trimmedBlanks != "false"
+        let inclusive = element.trimmedValue(ofAttribute: "inclusive") != "false"
         return .finite(FiniteBound(number: number, unit: pqUnit(element), inclusive: inclusive))
     }
 }

@@ -37,7 +37,7 @@ public enum SkipKind: String, Sendable, CaseIterable, Comparable {
         case .noValue: return "no value[x] and no usable component"
         case .nonNumericValue: return "text result where a number is needed"
         case .unsupportedValueType: return "value[x] type not used for this concept"
-        case .noSubject: return "no subject, or a subject reference that does not resolve"
+        case .noSubject: return "no subject, a subject that does not resolve or is not a Patient, or an ambiguous patient identifier"
         case .procedureNotCompleted: return "procedure status is not completed"
         case .conditionNotConfirmed: return "condition refuted or entered in error"
         case .invalidResource: return "resource does not conform to FHIR R4 where TACEBridge reads it"

@@ -104,6 +104,27 @@ extension XMLNode {
         return plainAttributeValue(a)
     }
 
+    /// The value of the attribute in no namespace named `name` without surrounding XML blanks
+    /// (space, tab, CR, LF), or nil: the same text as `value(ofAttribute:)` trimmed, but trimmed
+    /// on libxml2's bytes, so that only the kept part is copied (once) into a `String`.
+    public func trimmedValue(ofAttribute name: StaticString) -> String? {
+        withTrimmedValue(ofAttribute: name) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of the attribute in no namespace named `name`, without
+    /// surrounding XML blanks, and returns its result; nil when the attribute is absent. The bytes
+    /// are libxml2's own (no copy) in the usual case of a value held in one text node; they are
+    /// valid only inside `body`.
+    public func withTrimmedValue<R>(ofAttribute name: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard let a = plainAttribute(name) else { return nil }
+        if let text = a.pointee.children, text.pointee.next == nil, text.pointee.type == XML_TEXT_NODE, let content = text.pointee.content {
+            let count = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+            return body(trimmingXMLBlanks(UnsafeBufferPointer(start: content, count: count)))
+        }
+        var value = attributeText(a)
+        return value.withUTF8 { body(trimmingXMLBlanks($0)) }
+    }
+
     /// The value of the attribute named `name` in namespace `uri` (whatever its prefix), or nil.
     public func value(ofAttribute name: StaticString, inNamespace uri: StaticString) -> String? {
         guard pointer.pointee.type == XML_ELEMENT_NODE else { return nil }
@@ -153,6 +174,16 @@ extension XMLNode {
         }
         return collector.string
     }
+}
+
+/// The bytes without leading and trailing XML blanks (space, tab, CR, LF); empty when all are blanks.
+@inline(__always)
+func trimmingXMLBlanks(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+    var lower = 0, upper = bytes.count
+    while lower < upper, blank(bytes[lower]) { lower += 1 }
+    while upper > lower, blank(bytes[upper - 1]) { upper -= 1 }
+    return UnsafeBufferPointer(rebasing: bytes[lower..<upper])
 }
 
 @inline(__always)

@@ -4,6 +4,7 @@ import Glibc
 
 /// `tacebridge-bench [--patients N[,N...]|none] [--labs-per-patient K] [--binary PATH] [--keep DIR]
 ///  [--cda-patients N] [--cda-draws K] [--corpus DIR] [--hl7-mb MB] [--hl7-runs N] [--python PATH]`
+///  or `tacebridge-bench --cda-pass libxml2|parse|read [--cda-patients N] [--cda-draws K]`
 ///
 /// Generates FHIR NDJSON cohorts of N patients, runs `tacebridge convert` and `tacebridge score` on each
 /// as a child process (release build expected), and prints MB/s, resources/s, wall time and peak RSS
@@ -18,6 +19,7 @@ struct BenchMain {
         var keep: String? = nil
         var cdaPatients = 1_000, cdaDraws = 4, corpus = "../shared/corpus"
         var hl7 = HL7Bench.Options()
+        var cdaPass: CDABench.Pass? = nil
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let a = args.next() {
             switch a {
@@ -28,16 +30,27 @@ struct BenchMain {
             case "--cda-patients": cdaPatients = Int(args.next() ?? "") ?? cdaPatients
             case "--cda-draws": cdaDraws = Int(args.next() ?? "") ?? cdaDraws
             case "--corpus": corpus = args.next() ?? corpus
+            case "--cda-pass":
+                guard let pass = CDABench.Pass(rawValue: args.next() ?? "") else {
+                    complain("tacebridge-bench: --cda-pass takes libxml2, parse or read")
+                    exit(64)
+                }
+                cdaPass = pass
             case "--hl7-mb": hl7.megabytes = Int(args.next() ?? "") ?? hl7.megabytes
             case "--python": hl7.python = args.next()
             case "--hl7-runs": hl7.runs = max(1, Int(args.next() ?? "") ?? hl7.runs)
             case "-h", "--help":
+                print("usage: tacebridge-bench --cda-pass libxml2|parse|read [--cda-patients 1000] [--cda-draws 4]  (one pass, for valgrind --tool=callgrind)")
                 print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR] [--cda-patients 1000 (0: none)] [--cda-draws 4] [--corpus ../shared/corpus] [--hl7-mb 64 (0: none)] [--hl7-runs 5] [--python PATH]")
                 return
             default:
                 complain("tacebridge-bench: unknown argument \(a)")
                 exit(64)
             }
+        }
+        if let cdaPass {
+            CDABench.singlePass(cdaPass, patients: cdaPatients, draws: cdaDraws)
+            return
         }
         guard access(binary, X_OK) == 0 else {
             complain("tacebridge-bench: \(binary) not found; build it with: swift build -c release --product tacebridge")

@@ -64,7 +64,7 @@ enum CDABench {
         line("tacebridge convert (parse, map, write FHIR)", convertSeconds, mb, rss)
 
         // In process, best of five: libxml2's parse alone vs TACEBridge's hardened parse + mapping.
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_BIG_LINES.rawValue)
+        let options = libxml2Options
         let libxml2 = best(of: 5) {
             for doc in documents {
                 doc.withUnsafeBufferPointer { buffer in
@@ -103,6 +103,64 @@ enum CDABench {
         if !keep { for path in paths { unlink(path) } }
     }
 
+    /// One step of the in-process comparison on the generated documents.
+    enum Pass: String {
+        /// `xmlReadMemory` + `xmlFreeDoc`, the same options as TACEXML.
+        case libxml2
+        /// TACEXML's hardened parse (`CDAReader.parse`) alone.
+        case parse
+        /// Parse + map into typed observations (`CDAReader.read`).
+        case read
+    }
+
+    /// Generates the corpus in memory and reads it once in one way, nothing else (no child process,
+    /// no timing): the run to give `valgrind --tool=callgrind`, whose instruction counts stay stable
+    /// on a busy machine. The generation is the same in every pass, so the difference between two
+    /// passes' totals is the difference between the two ways of reading.
+    static func singlePass(_ pass: Pass, patients: Int, draws: Int) {
+        var generator = CDAGenerator()
+        let documents = (0..<patients).map { generator.document(patient: $0, draws: draws) }
+        guard let tables = try? MappingTables.defaults() else {
+            print("mapping tables failed to load")
+            exit(1)
+        }
+        let reader = CDAReader(mappings: tables)
+        let produced = readAll(documents, pass, reader)
+        print("\(pass.rawValue): \(documents.count) documents, \(documents.reduce(0) { $0 + $1.count }) bytes, \(produced) "
+              + (pass == .read ? "observations" : "trees"))
+    }
+
+    /// The measured part of `singlePass`, kept out of line so that callgrind can count it alone:
+    /// `--toggle-collect='*readAll*'`. Returns the trees built or the observations produced.
+    @inline(never)
+    static func readAll(_ documents: [[UInt8]], _ pass: Pass, _ reader: CDAReader) -> Int {
+        var produced = 0
+        for (i, doc) in documents.enumerated() {
+            switch pass {
+            case .libxml2:
+                doc.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { chars in
+                        if let parsed = xmlReadMemory(chars.baseAddress, Int32(chars.count), nil, nil, libxml2Options) {
+                            produced += 1
+                            xmlFreeDoc(parsed)
+                        }
+                    }
+                }
+            case .parse:
+                if (try? CDAReader.parse(doc)) != nil { produced += 1 }
+            case .read:
+                guard let parsed = try? CDAReader.parse(doc) else { continue }
+                var out = FHIRReadOutput()
+                try? reader.read(parsed, file: "cda-\(i).xml", into: &out)
+                produced += out.observations.count
+            }
+        }
+        return produced
+    }
+
+    /// The options TACEXML parses with (`XMLDocument.parseOptions`), for libxml2 alone.
+    static let libxml2Options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_BIG_LINES.rawValue)
+
     /// In process, on real documents: every full C-CDA document of the shared corpus (`../shared/corpus`
     /// or `dir`), each read `repeats` times, TACEBridge's parse + map beside libxml2's parse alone.
     static func runCorpus(dir: String, repeats: Int) {
@@ -127,7 +185,7 @@ enum CDABench {
         let mb = Double(bytes) / 1_000_000
         print("")
         print("CDA, real documents: the \(documents.count) full C-CDA documents of the corpus (CCDs, notes, imaging reports), each read \(repeats) times, \(BenchMain.f1(mb)) MB")
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_BIG_LINES.rawValue)
+        let options = libxml2Options
         let libxml2 = best(of: 5) {
             for _ in 0..<repeats {
                 for doc in documents {

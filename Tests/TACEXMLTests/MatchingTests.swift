@@ -32,6 +32,21 @@ struct MatchingTests {
         #expect(root.firstChild(named: "nothing", namespace: "urn:hl7-org:v3") == nil)
     }
 
+    @Test func trimmedValuesDropOnlyXMLBlanksAtEitherEnd() throws {
+        let doc = try XMLDocument.parse("""
+        <e a=" &#9;12 3&#10;&#13; " b="   " c="&#160;x " d="3&amp;9" e="x"/>
+        """)
+        let e = try #require(doc.root)
+        #expect(e.trimmedValue(ofAttribute: "a") == "12 3")
+        #expect(e.trimmedValue(ofAttribute: "b") == "")
+        #expect(e.trimmedValue(ofAttribute: "c") == "\u{A0}x")  // a no-break space is not an XML blank
+        #expect(e.trimmedValue(ofAttribute: "d") == "3&9")
+        #expect(e.trimmedValue(ofAttribute: "e") == "x")
+        #expect(e.trimmedValue(ofAttribute: "missing") == nil)
+        #expect(e.withTrimmedValue(ofAttribute: "a") { $0.count } == 4)
+        #expect(e.withTrimmedValue(ofAttribute: "missing") { $0.count } == nil)
+    }
+
     @Test func attributeValuesAreReadAndComparedInPlace() throws {
         let root = try #require(try XMLDocument.parse(Self.xml).root)
         let code = try #require(root.firstChild(named: "code", namespace: "urn:hl7-org:v3"))
