@@ -298,13 +298,13 @@ extension DocumentWalker {
     func effectiveTime(_ parts: StatementParts) throws(InvalidElement) -> ClinicalTime? {
         guard let time = parts.effectiveTime else { return nil }
         // The time is parsed from libxml2's bytes: no `String` per statement.
-        if let parsed = time.withTrimmedValue(ofAttribute: "value", CDATime.parse(bytes:)) {
+        if let parsed = time.withTrimmedValue(ofAttribute: "value", HL7TimeStamp.parse) {
             guard let t = parsed else { throw Self.badTime("/effectiveTime/@value", time.line) }
             return t
         }
         for part in ["low", "center"] {
             if let element = time.firstChild(named: part, namespace: hl7),
-               let parsed = element.withTrimmedValue(ofAttribute: "value", CDATime.parse(bytes:)) {
+               let parsed = element.withTrimmedValue(ofAttribute: "value", HL7TimeStamp.parse) {
                 guard let t = parsed else { throw Self.badTime("/effectiveTime/\(part)/@value", element.line) }
                 return t
             }

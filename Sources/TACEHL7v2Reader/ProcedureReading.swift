@@ -52,7 +52,7 @@ extension HL7v2Reader {
         var performed: ClinicalTime? = nil
         let time = pr1[5].component(1).string.trimmed
         if !time.isEmpty {
-            guard let t = HL7DateTime.parse(time) else {
+            guard let t = HL7TimeStamp.parse(time) else {
                 throw InvalidField(field: 5, reason: "PR1-5 is not an HL7 v2 date/time (YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ])")
             }
             performed = t

@@ -132,14 +132,14 @@ extension HL7v2Reader {
         var effective: ClinicalTime? = nil
         let obxTime = FieldText(view, view.components(of: view.field(obx, 14)), 1)
         if !obxTime.isEmpty {
-            guard let t = obxTime.withBytes({ HL7DateTime.parse($0) }) else {
+            guard let t = obxTime.withBytes({ HL7TimeStamp.parse($0) }) else {
                 throw InvalidField(field: 14, reason: "OBX-14 is not an HL7 v2 date/time (YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ])")
             }
             effective = t
         } else if let obr = context.obr {
             let obrTime = FieldText(view, view.components(of: view.field(obr, 7)), 1)
             if !obrTime.isEmpty {
-                guard let t = obrTime.withBytes({ HL7DateTime.parse($0) }) else {
+                guard let t = obrTime.withBytes({ HL7TimeStamp.parse($0) }) else {
                     throw InvalidField(field: 14, reason: "OBR-7 of the group is not an HL7 v2 date/time")
                 }
                 effective = t

@@ -143,12 +143,12 @@ struct StatusAndTimeTests {
     }
 
     @Test func tsParserBoundaries() {
-        #expect(CDATime.parse("20240229") != nil)
-        #expect(CDATime.parse("20230229") == nil)
-        #expect(CDATime.parse("20250106235959+1400") != nil)
-        #expect(CDATime.parse("20250106240000") == nil)
-        #expect(CDATime.parse("20250106+1500") == nil)
-        #expect(CDATime.parse("2025")?.precision == .year)
-        #expect(CDATime.parse("202501")?.precision == .month)
+        #expect(HL7TimeStamp.parse("20240229") != nil)
+        #expect(HL7TimeStamp.parse("20230229") == nil)
+        #expect(HL7TimeStamp.parse("20250106235959+1400") != nil)
+        #expect(HL7TimeStamp.parse("20250106240000") == nil)
+        #expect(HL7TimeStamp.parse("20250106+1500") == nil)
+        #expect(HL7TimeStamp.parse("2025")?.precision == .year)
+        #expect(HL7TimeStamp.parse("202501")?.precision == .month)
     }
 }

@@ -65,16 +65,16 @@ struct TimeTests {
     }
 
     @Test func fractionalSecondsAndPartialDatesKeepTheirPrecision() throws {
-        #expect(HL7DateTime.parse("20141225120030.1234-0500")?.precision == .fraction)
-        #expect(HL7DateTime.parse("2014")  == ClinicalTime(year: 2014, precision: .year))
-        #expect(HL7DateTime.parse("201402") == ClinicalTime(year: 2014, month: 2, precision: .month))
-        #expect(HL7DateTime.parse("20140203") == ClinicalTime(year: 2014, month: 2, day: 3, precision: .day))
-        #expect(HL7DateTime.parse("2014020317")?.precision == .minute)
+        #expect(HL7TimeStamp.parse("20141225120030.1234-0500")?.precision == .fraction)
+        #expect(HL7TimeStamp.parse("2014")  == ClinicalTime(year: 2014, precision: .year))
+        #expect(HL7TimeStamp.parse("201402") == ClinicalTime(year: 2014, month: 2, precision: .month))
+        #expect(HL7TimeStamp.parse("20140203") == ClinicalTime(year: 2014, month: 2, day: 3, precision: .day))
+        #expect(HL7TimeStamp.parse("2014020317")?.precision == .minute)
     }
 
     @Test func impossibleDatesAreRejected() {
         for text in ["20140230", "2014-02-03", "201413", "20140203250000", "20140203+05", "2014020312300", "x"] {
-            #expect(HL7DateTime.parse(text) == nil, "\(text)")
+            #expect(HL7TimeStamp.parse(text) == nil, "\(text)")
         }
     }
 

@@ -1,11 +1,11 @@
-import TACEModel
-
-/// HL7 v2 DTM (and the first component of TS): `YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]`.
+/// The HL7 time stamp both HL7 v2 (DTM, and the first component of TS) and HL7 v3 / CDA (`TS`,
+/// ISO 8601 basic form) write: `YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]`. One parser for
+/// both readers, which may not import each other.
 ///
 /// A time without an offset keeps a nil offset (the sender's local time, unknown zone): TACEBridge
 /// never invents one. An hour without minutes is read at minute precision (the model has no hour
 /// precision); an offset on a date-only value is accepted and kept.
-public enum HL7DateTime {
+public enum HL7TimeStamp {
     public static func parse(_ text: String) -> ClinicalTime? {
         var text = text
         return text.withUTF8 { parse($0) }
