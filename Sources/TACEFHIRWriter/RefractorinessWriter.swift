@@ -222,16 +222,6 @@ public struct RefractorinessWriter {
         json.endObject()
     }
 
-    static func qualitativeRisk(_ score: ReTreatmentScore) -> QualitativeRisk {
-        switch (score.kind, score.group?.code) {
-        case (.art, ">=2.5"?): return .high
-        case (.art, _): return .low
-        case (.abcr, "<=0"?): return .low
-        case (.abcr, "1-3"?): return .moderate
-        case (.abcr, _): return .high
-        }
-    }
-
     func writeScoreObservation(_ s: ReTreatmentScore, points: Double, group: String, _ a: RefractorinessAssessment, identifier: String,
                                derivedFrom: [String], into json: inout JSONWriter) {
         json.beginObject()
@@ -261,7 +251,7 @@ public struct RefractorinessWriter {
 
     func writeReTreatmentRisk(_ s: ReTreatmentScore, group: (code: String, meaning: String), _ a: RefractorinessAssessment,
                               identifier: String, basis: [String], into json: inout JSONWriter) {
-        let q = Self.qualitativeRisk(s)
+        let q = s.qualitativeRisk ?? .moderate
         json.beginObject()
         json.key("resourceType"); json.string("RiskAssessment")
         FHIRValues.identifier(&json, system: TACECodeSystems.reTreatmentIdentifier, value: identifier)
@@ -286,7 +276,7 @@ public struct RefractorinessWriter {
         json.endObject(); json.endArray()
         json.key("note"); json.beginArray(); json.beginObject()
         json.key("text"); json.string("Decision support only. Group \(group.code): \(group.meaning). qualitativeRisk maps the group "
-            + (s.kind == .art ? "(0-1.5 low, >=2.5 high)." : "(<=0 low, 1-3 moderate, >=4 high)."))
+            + "(\(s.qualitativeMapText ?? "")).")
         json.endObject(); json.endArray()
         json.endObject()
     }

@@ -28,6 +28,10 @@ public struct ReTreatmentScore: Sendable {
     public var points: Double?
     /// The group code (`0-1.5`, `>=2.5`; `<=0`, `1-3`, `>=4`) and its meaning.
     public var group: (code: String, meaning: String)?
+    /// The group as a risk-probability code, through `art.qualitativeMap` / `abcr.qualitativeMap`.
+    public var qualitativeRisk: QualitativeRisk?
+    /// The mapping used, as echoed (`0-1.5=low,>=2.5=high`).
+    public var qualitativeMapText: String?
     public var items: [Item]
     /// Why it was not computed (empty when computed).
     public var missing: [String]
@@ -83,7 +87,7 @@ public enum ReTreatmentScores {
         }
         let cp = childPughChange(inputs)
         let response = inputs.response
-        return [art(inputs, cp: cp, response: response, day: day, c), abcr(inputs, cp: cp, response: response, timeline: cut, day: day)]
+        return [art(inputs, cp: cp, response: response, day: day, c), abcr(inputs, cp: cp, response: response, timeline: cut, day: day, c)]
     }
 
     typealias ChildPughChange = (delta: Int?, text: String, evidence: [TypedObservation], missing: [String])
@@ -134,12 +138,14 @@ public enum ReTreatmentScores {
             let total = score.items.reduce(0) { $0 + ($1.points ?? 0) }
             score.points = total
             score.group = total >= 2.5 ? (">=2.5", "poor prognosis; re-treatment not recommended") : ("0-1.5", "re-treatment acceptable")
+            score.qualitativeRisk = score.group.flatMap { c.artQualitativeMap[$0.code] }
+            score.qualitativeMapText = "art.qualitativeMap=" + c.value(of: "art.qualitativeMap")
         }
         return score
     }
 
     static func abcr(_ inputs: ReTreatmentInputs, cp: ChildPughChange, response r: (judgement: Judgement?, reason: String?),
-                     timeline cut: PatientTimeline, day: ClinicalDay) -> ReTreatmentScore {
+                     timeline cut: PatientTimeline, day: ClinicalDay, _ c: RefractorinessConfiguration) -> ReTreatmentScore {
         var score = ReTreatmentScore(kind: .abcr, evaluationDay: day, points: nil, group: nil, items: [], missing: [], evidence: [], notes: [])
         // AFP before TACE-1
         let afp = ReTreatmentInputs.latestExact(.afp, in: inputs.before1, index: inputs.tace1.day, scoring: inputs.scoring)
@@ -196,6 +202,8 @@ public enum ReTreatmentScores {
             score.points = total
             score.group = total <= 0 ? ("<=0", "favourable; re-treatment with TACE")
                 : total >= 4 ? (">=4", "unfavourable; consider stopping TACE") : ("1-3", "intermediate")
+            score.qualitativeRisk = score.group.flatMap { c.abcrQualitativeMap[$0.code] }
+            score.qualitativeMapText = "abcr.qualitativeMap=" + c.value(of: "abcr.qualitativeMap")
         }
         return score
     }

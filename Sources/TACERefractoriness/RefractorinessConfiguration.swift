@@ -169,6 +169,12 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
     public var intentCarryForward = true
     /// `art.labLookbackDays`: AST and Child-Pugh inputs before TACE-1 / TACE-2 at most this many days old.
     public var artLabLookbackDays = 30
+    /// `art.qualitativeMap` / `abcr.qualitativeMap`: ART or ABCR group (§6.1, §6.2) → risk-probability
+    /// code (§9.3). The spec gives the groups, not this mapping: a design decision, like
+    /// `ptace.qualitativeMap`, echoed in the output.
+    public var artQualitativeMap: [String: QualitativeRisk] = ["0-1.5": .low, ">=2.5": .high]
+    public var abcrQualitativeMap: [String: QualitativeRisk] = ["<=0": .low, "1-3": .moderate, ">=4": .high]
+    static let artGroups = ["0-1.5", ">=2.5"], abcrGroups = ["<=0", "1-3", ">=4"]
 
     public init() {}
 
@@ -187,6 +193,7 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
             "kr.minSessions", "kr.windowDays", "kr.anchor",
             "tw.sessions", "tw.windowDays", "tw.anchor",
             "zh.minConsecutive", "eu.maxSessions", "intent.carryForward", "art.labLookbackDays",
+            "art.qualitativeMap", "abcr.qualitativeMap",
         ]
     }
 
@@ -288,6 +295,18 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
         case "eu.maxSessions": euMaxSessions = try count(1...20, "2")
         case "intent.carryForward": intentCarryForward = try flag()
         case "art.labLookbackDays": artLabLookbackDays = try count(0...3650, "30")
+        case "art.qualitativeMap":
+            guard let map = Self.groupMap(value, groups: Self.artGroups) else {
+                throw invalid("group=code for each ART group, comma-separated, codes " + QualitativeRisk.allCases.map(\.rawValue).joined(separator: " | ")
+                    + ", e.g. 0-1.5=low,>=2.5=high")
+            }
+            artQualitativeMap = map
+        case "abcr.qualitativeMap":
+            guard let map = Self.groupMap(value, groups: Self.abcrGroups) else {
+                throw invalid("group=code for each ABCR group, comma-separated, codes " + QualitativeRisk.allCases.map(\.rawValue).joined(separator: " | ")
+                    + ", e.g. <=0=low,1-3=moderate,>=4=high")
+            }
+            abcrQualitativeMap = map
         default:
             throw ConfigurationError(reason: .unknownName, name: name, value: nil,
                                      accepted: Self.parameterNames.joined(separator: ", "))
@@ -352,8 +371,23 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
         case "eu.maxSessions": return "\(euMaxSessions)"
         case "intent.carryForward": return "\(intentCarryForward)"
         case "art.labLookbackDays": return "\(artLabLookbackDays)"
+        case "art.qualitativeMap": return Self.artGroups.map { "\($0)=\(artQualitativeMap[$0]?.rawValue ?? "")" }.joined(separator: ",")
+        case "abcr.qualitativeMap": return Self.abcrGroups.map { "\($0)=\(abcrQualitativeMap[$0]?.rawValue ?? "")" }.joined(separator: ",")
         default: return ""
         }
+    }
+
+    /// `group=code,…` naming every group exactly once with a risk-probability code; nil otherwise.
+    /// Split at the last `=` of each pair, since group names contain `=` (`>=2.5`).
+    static func groupMap(_ text: String, groups: [String]) -> [String: QualitativeRisk]? {
+        var map: [String: QualitativeRisk] = [:]
+        for pair in text.split(separator: ",") {
+            guard let eq = pair.lastIndex(of: "=") else { return nil }
+            let group = trim(String(pair[..<eq])), code = trim(String(pair[pair.index(after: eq)...]))
+            guard groups.contains(group), map[group] == nil, let risk = QualitativeRisk(rawValue: code) else { return nil }
+            map[group] = risk
+        }
+        return map.count == groups.count ? map : nil
     }
 
     static func trim(_ s: String) -> String {

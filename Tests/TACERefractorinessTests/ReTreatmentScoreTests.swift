@@ -45,6 +45,31 @@ struct ReTreatmentScoreTests {
         #expect(s.rationale.contains("group \(group)"))
     }
 
+    @Test("group → qualitativeRisk follows art.qualitativeMap / abcr.qualitativeMap, defaults echoed")
+    func qualitativeRiskFollowsTheConfiguredMap() throws {
+        let poor = course(albumin2: 30, overall: "SD")  // ART 2.5: group >=2.5
+        #expect(art(poor).qualitativeRisk == .high && art(course()).qualitativeRisk == .low)
+        #expect(art(poor).qualitativeMapText == "art.qualitativeMap=0-1.5=low,>=2.5=high")
+        var c = RefractorinessConfiguration()
+        try c.set("art.qualitativeMap", to: "0-1.5=moderate, >=2.5=certain")
+        #expect(ReTreatmentScores.art(poor, on: P.day(100), configuration: c).qualitativeRisk == .certain)
+        #expect(ReTreatmentScores.art(course(), on: P.day(100), configuration: c).qualitativeRisk == .moderate)
+        let b = abcr(course())
+        #expect(b.qualitativeMapText == "abcr.qualitativeMap=<=0=low,1-3=moderate,>=4=high")
+        try c.set("abcr.qualitativeMap", to: "<=0=negligible,1-3=low,>=4=moderate")
+        #expect(ReTreatmentScores.abcr(course(), on: P.day(100), configuration: c).qualitativeRisk
+            == c.abcrQualitativeMap[try #require(b.group).code])
+    }
+
+    @Test("a qualitativeMap must name every group once with a risk-probability code", arguments: [
+        ("art.qualitativeMap", "0-1.5=low"), ("art.qualitativeMap", "0-1.5=low,>=2.5=bad"),
+        ("art.qualitativeMap", "0-1.5=low,0-1.5=high"), ("abcr.qualitativeMap", "<=0=low,1-3=moderate,>=5=high"),
+    ])
+    func badQualitativeMapIsRefused(name: String, value: String) {
+        var c = RefractorinessConfiguration()
+        #expect(throws: (any Error).self) { try c.set(name, to: value) }
+    }
+
     @Test func artIsNotComputedWithoutItsInputsAndSaysWhy() {
         let noAST = P.timeline(P.liver(-2), P.liver(58), [P.overall("PR", 30)], P.tace(0), P.tace(60))
         let s = art(noAST)
