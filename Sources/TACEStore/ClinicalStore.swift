@@ -38,6 +38,9 @@ public protocol ClinicalStore: Sendable {
     /// Creates the schema or applies pending migrations (migrations are never edited once shipped).
     func migrate() async throws
 
+    /// Releases connections and files. The store must not be used afterwards.
+    func close() async throws
+
     /// Commits each unit atomically, all in as few transactions as the backend likes (a batch is how a
     /// listener commits many messages per fsync). When this returns, every `.stored` unit is durable.
     ///

@@ -37,6 +37,8 @@ public final class InMemoryStore: ClinicalStore {
 
     public func migrate() async throws {}
 
+    public func close() async throws {}
+
     public func commit(_ units: [IncomingUnit]) async throws -> [CommitOutcome] {
         state.withLock { s in units.map { Self.commit($0, into: &s) } }
     }
