@@ -61,6 +61,10 @@ let package = Package(
             dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter",
                            "TACEHL7v2", "TACEHL7v2Reader", "TACEXML", "TACEHL7v2XML", "TACESiteXMLReader", "TACECDAReader"]
         ),
+        // Issue 5: units -> store -> recompute -> versioned RiskAssessments; knows no sockets or HTTP.
+        .target(name: "TACEIngest", dependencies: ["TACEBridgeKit", "TACEStore", "TACEModel", "TACEScoring", "TACERefractoriness",
+                                                   "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter", "TACEHL7v2",
+                                                   "TACEHL7v2Reader", "TACECDAReader", "TACEXML"]),
         .executableTarget(
             name: "tacebridge",
             dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
