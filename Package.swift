@@ -30,6 +30,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Issue 5 service edges only (TACEMLLP, TACEHTTP, the serve command): nothing below TACEIngest uses them.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libm: rounding and log10 in the pure core need it even where Foundation is not linked.
@@ -65,6 +68,13 @@ let package = Package(
         .target(name: "TACEIngest", dependencies: ["TACEBridgeKit", "TACEStore", "TACEModel", "TACEScoring", "TACERefractoriness",
                                                    "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter", "TACEHL7v2",
                                                    "TACEHL7v2Reader", "TACECDAReader", "TACEXML"]),
+        // Issue 5: the service's counters and histograms (Prometheus text); no dependencies.
+        .target(name: "TACEMetrics"),
+        // Issue 5: MLLP over TCP (SwiftNIO) -> ClinicalIngest.receiveHL7v2 -> framed ACK, in order per connection.
+        .target(name: "TACEMLLP", dependencies: ["TACEIngest", "TACEHL7v2", "TACEMetrics",
+                                                 .product(name: "NIOCore", package: "swift-nio"),
+                                                 .product(name: "NIOPosix", package: "swift-nio"),
+                                                 .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "tacebridge",
             dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -86,6 +96,10 @@ let package = Package(
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings", "TACEModel", "TACEFHIRReader"]),
         .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel"]),
+        .testTarget(name: "TACEMLLPTests", dependencies: ["TACEMLLP", "TACEIngest", "TACEHL7v2", "TACEStore", "TACEMetrics",
+                                                          .product(name: "NIOCore", package: "swift-nio"),
+                                                          .product(name: "NIOPosix", package: "swift-nio"),
+                                                          .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]
 )
