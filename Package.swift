@@ -33,6 +33,7 @@ let package = Package(
         // Issue 5 service edges only (TACEMLLP, TACEHTTP, the serve command): nothing below TACEIngest uses them.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // libm: rounding and log10 in the pure core need it even where Foundation is not linked.
@@ -75,6 +76,11 @@ let package = Package(
                                                  .product(name: "NIOCore", package: "swift-nio"),
                                                  .product(name: "NIOPosix", package: "swift-nio"),
                                                  .product(name: "Logging", package: "swift-log")]),
+        // Issue 5: FHIR REST + CDS Hooks + health/metrics over HTTP (Hummingbird) -> ClinicalIngest.
+        .target(name: "TACEHTTP", dependencies: ["TACEIngest", "TACEMetrics", "TACEModel", "TACEScoring", "TACEJSON", "TACEFHIRReader",
+                                                 "TACEBridgeKit", "TACEMappings",
+                                                 .product(name: "Hummingbird", package: "hummingbird"),
+                                                 .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "tacebridge",
             dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -100,6 +106,9 @@ let package = Package(
                                                           .product(name: "NIOCore", package: "swift-nio"),
                                                           .product(name: "NIOPosix", package: "swift-nio"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(name: "TACEHTTPTests", dependencies: ["TACEHTTP", "TACEIngest", "TACEStore", "TACEJSON", "TACEMetrics", "TACEModel", "TACEMappings", "TACEScoring",
+                                                          .product(name: "Hummingbird", package: "hummingbird"),
+                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]
 )
