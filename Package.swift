@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libm: rounding and log10 in the pure core need it even where Foundation is not linked.
@@ -83,7 +84,10 @@ let package = Package(
                                                  .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "tacebridge",
-            dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TACEBridgeKit", "TACEIngest", "TACEMLLP", "TACEHTTP", "TACEMetrics",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel", "CLibXML2", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACECDAReader",
                                                                  "TACEHL7v2", "TACEHL7v2Reader"]),

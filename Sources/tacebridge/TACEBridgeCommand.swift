@@ -2,7 +2,7 @@ import ArgumentParser
 import TACEBridgeKit
 
 @main
-struct TACEBridgeCommand: ParsableCommand {
+struct TACEBridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tacebridge",
         abstract: "Reads liver-cancer patients' data (FHIR R4, HL7 v2, CDA, site-described XML) and writes TACE risk and refractoriness as FHIR R4.",
@@ -28,6 +28,6 @@ struct TACEBridgeCommand: ParsableCommand {
         Diagnostics go to standard error and never contain patient values or identifiers.
         """,
         version: "0.1.0",
-        subcommands: [Score.self, Timeline.self, Convert.self, Mappings.self, Parameters.self]
+        subcommands: [Score.self, Timeline.self, Convert.self, Mappings.self, Parameters.self, Serve.self]
     )
 }
