@@ -85,6 +85,7 @@ let package = Package(
         .testTarget(name: "TACESiteXMLReaderTests", dependencies: ["TACESiteXMLReader", "TACEMappings", "TACEFHIRReader", "TACEModel", "TACEXML"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings", "TACEModel", "TACEFHIRReader"]),
+        .testTarget(name: "TACEIngestTests", dependencies: ["TACEIngest", "TACEStore", "TACEBridgeKit", "TACEModel", "TACEHL7v2"]),
         .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel"]),
         .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]

@@ -2,7 +2,7 @@ import ArgumentParser
 import TACEBridgeKit
 
 @main
-struct TACEBridgeCommand: ParsableCommand {
+struct TACEBridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tacebridge",
         abstract: "Reads liver-cancer patients' data (FHIR R4, HL7 v2, CDA, site-described XML) and writes TACE risk and refractoriness as FHIR R4.",
