@@ -84,32 +84,35 @@ struct Recomputer: Sendable {
         return resources(of: bundle.finish())
     }
 
-    /// The resources of a collection Bundle the writers made, as a JSON array (their bytes copied as written).
+    /// The entries of a collection Bundle the writers made (`fullUrl` and `resource`: resources refer to
+    /// each other by those `urn:uuid:` fullUrls), as a JSON array, their bytes copied as written.
     static func resources(of bundle: [UInt8]) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "[")]
         guard let document = try? JSONDocument.parse(bundle), let entries = document.root["entry"] else { return out + [UInt8(ascii: "]")] }
         var first = true
         for entry in entries.elements {
-            guard let resource = entry["resource"] else { continue }
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            out += bundle[resource.byteOffset..<resource.byteEndOffset]
+            out += bundle[entry.byteOffset..<entry.byteEndOffset]
         }
         out.append(UInt8(ascii: "]"))
         return out
     }
 
-    /// The RiskAssessments in a stored resource array, and the first one's identifier value.
-    static func riskAssessments(in resources: [UInt8]) -> [[UInt8]] {
-        guard let document = try? JSONDocument.parse(resources) else { return [] }
-        return document.root.elements.compactMap { r in
-            r["resourceType"]?.stringEquals("RiskAssessment") == true ? Array(resources[r.byteOffset..<r.byteEndOffset]) : nil
+    /// The RiskAssessments in a stored entry array, each as its own JSON object.
+    static func riskAssessments(in entries: [UInt8]) -> [[UInt8]] {
+        guard let document = try? JSONDocument.parse(entries) else { return [] }
+        return document.root.elements.compactMap { entry in
+            guard let r = entry["resource"], r["resourceType"]?.stringEquals("RiskAssessment") == true else { return nil }
+            return Array(entries[r.byteOffset..<r.byteEndOffset])
         }
     }
 
-    static func riskIdentifier(in resources: [UInt8]) -> String? {
-        guard let document = try? JSONDocument.parse(resources) else { return nil }
-        for r in document.root.elements where r["resourceType"]?.stringEquals("RiskAssessment") == true {
+    /// The identifier value of the first RiskAssessment in a stored entry array.
+    static func riskIdentifier(in entries: [UInt8]) -> String? {
+        guard let document = try? JSONDocument.parse(entries) else { return nil }
+        for entry in document.root.elements {
+            guard let r = entry["resource"], r["resourceType"]?.stringEquals("RiskAssessment") == true else { continue }
             return r["identifier"]?[0]?["value"]?.string
         }
         return nil
