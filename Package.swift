@@ -30,6 +30,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // libm: rounding and log10 in the pure core need it even where Foundation is not linked.
@@ -65,6 +66,9 @@ let package = Package(
         .target(name: "TACEIngest", dependencies: ["TACEBridgeKit", "TACEStore", "TACEModel", "TACEScoring", "TACERefractoriness",
                                                    "TACEMappings", "TACEJSON", "TACEFHIRReader", "TACEFHIRWriter", "TACEHL7v2",
                                                    "TACEHL7v2Reader", "TACECDAReader", "TACEXML"]),
+        // Issue 5: stored assessments -> NDJSON or a transaction Bundle (and, in FHIRPoster, to a FHIR server).
+        .target(name: "TACEExport", dependencies: ["TACEStore", "TACEJSON"]),
+        .target(name: "TACEFHIRPost", dependencies: ["TACEJSON", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .executableTarget(
             name: "tacebridge",
             dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -85,7 +89,7 @@ let package = Package(
         .testTarget(name: "TACESiteXMLReaderTests", dependencies: ["TACESiteXMLReader", "TACEMappings", "TACEFHIRReader", "TACEModel", "TACEXML"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings", "TACEModel", "TACEFHIRReader"]),
-        .testTarget(name: "TACEIngestTests", dependencies: ["TACEIngest", "TACEStore", "TACEBridgeKit", "TACEModel", "TACEHL7v2"]),
+        .testTarget(name: "TACEIngestTests", dependencies: ["TACEIngest", "TACEStore", "TACEBridgeKit", "TACEModel", "TACEHL7v2", "TACEExport", "TACEJSON"]),
         .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel"]),
         .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]
