@@ -93,7 +93,7 @@ struct TimelineReport {
                     evaluates = "#\(i + 1) +\(days) d"
                 } else if let first = t.sessions.first, a.day <= first.day {
                     evaluates = "baseline"
-                } else if let last = t.sessions.last(where: { $0.day < a.day }) {
+                } else if let last = t.sessions.last(where: { $0.day < a.day && $0.isPerformed }) {
                     evaluates = "(+\(a.day.days(since: last.day)) d, none)"
                 } else {
                     evaluates = "-"
@@ -164,7 +164,9 @@ struct TimelineReport {
     }
 
     func sinceSession(_ d: ClinicalDay) -> String {
-        guard let s = timeline.sessions.last(where: { $0.day < d }), let i = timeline.sessions.firstIndex(where: { $0.day == s.day }) else {
+        // Days since the last session performed (an attempt not completed is no treatment to count from).
+        guard let s = timeline.sessions.last(where: { $0.day < d && $0.isPerformed }),
+              let i = timeline.sessions.firstIndex(where: { $0.day == s.day }) else {
             return "-"
         }
         return "#\(i + 1) +\(d.days(since: s.day)) d"
