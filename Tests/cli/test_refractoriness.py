@@ -389,6 +389,11 @@ def test_an_aborted_session_is_shown_and_breaks_the_chain(tacebridge):
                 assert "Procedure/refr-kilo-tace-attempt" in [b.get("reference") for b in r["basis"]], code
     timeline = tacebridge("timeline", "--quiet", "--now", NOW, sample("chain-aborted-session"), check_exit=0).stdout.decode()
     assert "TACE-1 2025-01-10, second TACE 2025-03-11; not counted as TACE-1 or TACE-2: TACE attempt 2025-02-24 begun and not completed (status stopped)" in timeline
+    doc = json.loads(tacebridge("timeline", "--quiet", "--now", NOW, "--format", "json", sample("chain-aborted-session"), check_exit=0).stdout)
+    sessions = doc["patients"][0]["sessions"]
+    assert [(s["date"], s.get("performed", True), s.get("procedureStatus"), s["qualifying"]) for s in sessions] == [
+        ("2025-01-10", True, None, True), ("2025-02-24", False, "stopped", False),
+        ("2025-03-11", True, None, True), ("2025-05-10", True, None, True)]
     converted = json.loads(tacebridge("convert", "--quiet", sample("chain-aborted-session"), check_exit=0).stdout)
     statuses = sorted(r["status"] for r in by_type(converted, "Procedure"))
     assert statuses == ["completed", "completed", "completed", "stopped"]
