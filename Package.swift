@@ -17,6 +17,7 @@
 //   by a site's rows in xml-formats.csv -> typed observations; checks the rows' XPaths at start-up)
 //   TACEModel, TACEMappings, TACEXML, TACEFHIRReader <- TACECDAReader (CDA R2 / C-CDA -> typed
 //   observations; the same output and report types, nothing else of the FHIR reader)
+//   TACEStore, TACEModel <- TACEStoreConformance (the ClinicalStore contract as runnable checks, no test framework)
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -55,6 +56,8 @@ let package = Package(
         .target(name: "TACECDAReader", dependencies: ["TACEModel", "TACEMappings", "TACEXML", "TACEFHIRReader"]),
         // Issue 5: the longitudinal store interface (no database code; backends are separate targets).
         .target(name: "TACEStore", dependencies: ["TACEModel"]),
+        // Every clause of the ClinicalStore contract as a check any backend's tests can run.
+        .target(name: "TACEStoreConformance", dependencies: ["TACEStore", "TACEModel"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
@@ -81,7 +84,7 @@ let package = Package(
         .testTarget(name: "TACESiteXMLReaderTests", dependencies: ["TACESiteXMLReader", "TACEMappings", "TACEFHIRReader", "TACEModel", "TACEXML"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings", "TACEModel", "TACEFHIRReader"]),
-        .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel"]),
+        .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel", "TACEStoreConformance"]),
         .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]
 )
