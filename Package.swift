@@ -18,7 +18,7 @@
 //   TACEModel, TACEMappings, TACEXML, TACEFHIRReader <- TACECDAReader (CDA R2 / C-CDA -> typed
 //   observations; the same output and report types, nothing else of the FHIR reader)
 //   TACEStore, TACEModel <- TACEStoreConformance (the ClinicalStore contract as runnable checks, no test framework)
-//   TACEStore + GRDB <- TACEStoreSQLite
+//   TACEStore + GRDB <- TACEStoreSQLite; TACEStore + postgres-nio <- TACEStorePostgres
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Store backends only (issue 5): no other target may depend on these two.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libm: rounding and log10 in the pure core need it even where Foundation is not linked.
@@ -62,6 +63,7 @@ let package = Package(
         // Every clause of the ClinicalStore contract as a check any backend's tests can run.
         .target(name: "TACEStoreConformance", dependencies: ["TACEStore", "TACEModel"]),
         .target(name: "TACEStoreSQLite", dependencies: ["TACEStore", "TACEModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "TACEStorePostgres", dependencies: ["TACEStore", "TACEModel", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
@@ -88,7 +90,8 @@ let package = Package(
         .testTarget(name: "TACESiteXMLReaderTests", dependencies: ["TACESiteXMLReader", "TACEMappings", "TACEFHIRReader", "TACEModel", "TACEXML"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings", "TACEModel", "TACEFHIRReader"]),
-        .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel", "TACEStoreConformance", "TACEStoreSQLite"]),
+        .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel", "TACEStoreConformance", "TACEStoreSQLite",
+                                                           "TACEStorePostgres"]),
         .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]
 )
