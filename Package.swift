@@ -18,7 +18,7 @@
 //   TACEModel, TACEMappings, TACEXML, TACEFHIRReader <- TACECDAReader (CDA R2 / C-CDA -> typed
 //   observations; the same output and report types, nothing else of the FHIR reader)
 //   TACEStore, TACEModel <- TACEStoreConformance (the ClinicalStore contract as runnable checks, no test framework)
-//   TACEStore + GRDB <- TACEStoreSQLite; TACEStore + postgres-nio <- TACEStorePostgres
+//   TACEStore + GRDB <- TACEStoreSQLite; TACEStore + postgres-nio <- TACEStorePostgres; both <- TACEStores (openStore)
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -64,6 +64,8 @@ let package = Package(
         .target(name: "TACEStoreConformance", dependencies: ["TACEStore", "TACEModel"]),
         .target(name: "TACEStoreSQLite", dependencies: ["TACEStore", "TACEModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "TACEStorePostgres", dependencies: ["TACEStore", "TACEModel", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        // Picks the backend from a location: postgres:// URL or SQLite file path.
+        .target(name: "TACEStores", dependencies: ["TACEStore", "TACEStoreSQLite", "TACEStorePostgres"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
@@ -91,7 +93,7 @@ let package = Package(
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings", "TACEModel", "TACEFHIRReader"]),
         .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel", "TACEStoreConformance", "TACEStoreSQLite",
-                                                           "TACEStorePostgres"]),
+                                                           "TACEStorePostgres", "TACEStores"]),
         .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]
 )
