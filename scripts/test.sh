@@ -10,6 +10,10 @@ echo "== test dependencies"
 if ! pkg-config --exists libxml-2.0 2>/dev/null; then
   (apt-get update -qq || true) && apt-get install -y -qq libxml2-dev pkg-config
 fi
+# SQLite headers for GRDB (the SQLite store backend).
+if ! pkg-config --exists sqlite3 2>/dev/null; then
+  (apt-get update -qq || true) && apt-get install -y -qq libsqlite3-dev pkg-config
+fi
 if ! python3 -c 'import fhir.resources.R4B.bundle' 2>/dev/null; then
   python3 -m pip install --quiet 'fhir.resources==7.1.0'
 fi
