@@ -65,6 +65,25 @@ import TACEStorePostgres
         }
     }
 
+    @Test func aBrandNewPatientClaimedByTwoInstancesAtOnceIsOnePatient() async throws {
+        try await TestPostgres.withStore { first, url in
+            let second = try PostgresStore(url: url)
+            for round in 0..<20 {
+                async let a = first.commit([Self.unit("A-\(round)", patient: "N-\(round)")])
+                async let b = second.commit([Self.unit("B-\(round)", patient: "N-\(round)")])
+                let (ra, rb) = try await (a, b)
+                guard case .stored(_, let pa) = ra[0], case .stored(_, let pb) = rb[0] else {
+                    Issue.record("round \(round): \(ra) \(rb)"); continue
+                }
+                #expect(pa == pb, "round \(round): two patients for one new identifier")
+                let patients = try await first.patients(with: PatientIdentifier(system: "urn:race", value: "N-\(round)"))
+                #expect(patients == pa)
+                #expect(try await first.patient(pa[0])?.observations.count == 2)
+            }
+            try await second.close()
+        }
+    }
+
     @Test func aVersionIsRecordedByOnlyOneOfTwoInstances() async throws {
         try await TestPostgres.withStore { first, url in
             let second = try PostgresStore(url: url)
