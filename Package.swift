@@ -17,6 +17,8 @@
 //   by a site's rows in xml-formats.csv -> typed observations; checks the rows' XPaths at start-up)
 //   TACEModel, TACEMappings, TACEXML, TACEFHIRReader <- TACECDAReader (CDA R2 / C-CDA -> typed
 //   observations; the same output and report types, nothing else of the FHIR reader)
+//   TACEStore, TACEModel <- TACEStoreConformance (the ClinicalStore contract as runnable checks, no test framework)
+//   TACEStore + GRDB <- TACEStoreSQLite; TACEStore + postgres-nio <- TACEStorePostgres; both <- TACEStores (openStore)
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -30,7 +32,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Export to a FHIR server only (TACEFHIRPost).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Store backends only (issue 5): no other target may depend on these two.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libm: rounding and log10 in the pure core need it even where Foundation is not linked.
@@ -56,6 +62,12 @@ let package = Package(
         .target(name: "TACECDAReader", dependencies: ["TACEModel", "TACEMappings", "TACEXML", "TACEFHIRReader"]),
         // Issue 5: the longitudinal store interface (no database code; backends are separate targets).
         .target(name: "TACEStore", dependencies: ["TACEModel"]),
+        // Every clause of the ClinicalStore contract as a check any backend's tests can run.
+        .target(name: "TACEStoreConformance", dependencies: ["TACEStore", "TACEModel"]),
+        .target(name: "TACEStoreSQLite", dependencies: ["TACEStore", "TACEModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "TACEStorePostgres", dependencies: ["TACEStore", "TACEModel", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        // Picks the backend from a location: postgres:// URL or SQLite file path.
+        .target(name: "TACEStores", dependencies: ["TACEStore", "TACEStoreSQLite", "TACEStorePostgres"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
@@ -71,7 +83,8 @@ let package = Package(
         .target(name: "TACEFHIRPost", dependencies: ["TACEJSON", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .executableTarget(
             name: "tacebridge",
-            dependencies: ["TACEBridgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TACEBridgeKit", "TACEModel", "TACEStore", "TACEStores", "TACEIngest", "TACEExport", "TACEFHIRPost",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "tacebridge-bench", dependencies: ["TACEModel", "CLibXML2", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACECDAReader",
                                                                  "TACEHL7v2", "TACEHL7v2Reader"]),
@@ -90,7 +103,8 @@ let package = Package(
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings", "TACEModel", "TACEFHIRReader"]),
         .testTarget(name: "TACEIngestTests", dependencies: ["TACEIngest", "TACEStore", "TACEBridgeKit", "TACEModel", "TACEHL7v2", "TACEExport", "TACEJSON"]),
-        .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel"]),
+        .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel", "TACEStoreConformance", "TACEStoreSQLite",
+                                                           "TACEStorePostgres", "TACEStores"]),
         .testTarget(name: "TACECDAReaderTests", dependencies: ["TACECDAReader", "TACEXML", "TACEMappings", "TACEFHIRReader", "TACEModel"]),
     ]
 )
