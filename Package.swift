@@ -17,6 +17,8 @@
 //   by a site's rows in xml-formats.csv -> typed observations; checks the rows' XPaths at start-up)
 //   TACEModel, TACEMappings, TACEXML, TACEFHIRReader <- TACECDAReader (CDA R2 / C-CDA -> typed
 //   observations; the same output and report types, nothing else of the FHIR reader)
+//   TACEStore, TACEModel <- TACEStoreConformance (the ClinicalStore contract as runnable checks, no test framework)
+//   TACEStore + GRDB <- TACEStoreSQLite; TACEStore + postgres-nio <- TACEStorePostgres; both <- TACEStores (openStore)
 //   everything above <- TACEBridgeKit (files, format detection, pipeline) <- tacebridge (CLI)
 //
 // Readers and writers never import each other; the scoring core imports only the model.
@@ -30,6 +32,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Export to a FHIR server only (TACEFHIRPost).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Store backends only (issue 5): no other target may depend on these two.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Issue 5 service edges only (TACEMLLP, TACEHTTP, the serve command): nothing below TACEIngest uses them.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -60,6 +67,12 @@ let package = Package(
         .target(name: "TACECDAReader", dependencies: ["TACEModel", "TACEMappings", "TACEXML", "TACEFHIRReader"]),
         // Issue 5: the longitudinal store interface (no database code; backends are separate targets).
         .target(name: "TACEStore", dependencies: ["TACEModel"]),
+        // Every clause of the ClinicalStore contract as a check any backend's tests can run.
+        .target(name: "TACEStoreConformance", dependencies: ["TACEStore", "TACEModel"]),
+        .target(name: "TACEStoreSQLite", dependencies: ["TACEStore", "TACEModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "TACEStorePostgres", dependencies: ["TACEStore", "TACEModel", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        // Picks the backend from a location: postgres:// URL or SQLite file path.
+        .target(name: "TACEStores", dependencies: ["TACEStore", "TACEStoreSQLite", "TACEStorePostgres"]),
         .target(name: "TACEFHIRWriter", dependencies: ["TACEModel", "TACEScoring", "TACERefractoriness", "TACEJSON"]),
         .target(
             name: "TACEBridgeKit",
@@ -82,9 +95,13 @@ let package = Package(
                                                  "TACEBridgeKit", "TACEMappings",
                                                  .product(name: "Hummingbird", package: "hummingbird"),
                                                  .product(name: "Logging", package: "swift-log")]),
+        // Issue 5: stored assessments -> NDJSON or a transaction Bundle (and, in FHIRPoster, to a FHIR server).
+        .target(name: "TACEExport", dependencies: ["TACEStore", "TACEJSON"]),
+        .target(name: "TACEFHIRPost", dependencies: ["TACEJSON", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .executableTarget(
             name: "tacebridge",
-            dependencies: ["TACEBridgeKit", "TACEIngest", "TACEMLLP", "TACEHTTP", "TACEMetrics",
+            dependencies: ["TACEBridgeKit", "TACEModel", "TACEStore", "TACEStores", "TACEIngest", "TACEExport", "TACEFHIRPost",
+                           "TACEMLLP", "TACEHTTP", "TACEMetrics",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Logging", package: "swift-log")]
@@ -105,7 +122,9 @@ let package = Package(
         .testTarget(name: "TACESiteXMLReaderTests", dependencies: ["TACESiteXMLReader", "TACEMappings", "TACEFHIRReader", "TACEModel", "TACEXML"]),
         .testTarget(name: "TACEFHIRWriterTests", dependencies: ["TACEFHIRWriter", "TACERefractoriness", "TACEJSON", "TACEModel"]),
         .testTarget(name: "TACEBridgeKitTests", dependencies: ["TACEBridgeKit", "TACEMappings", "TACEModel", "TACEFHIRReader"]),
-        .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel"]),
+        .testTarget(name: "TACEIngestTests", dependencies: ["TACEIngest", "TACEStore", "TACEBridgeKit", "TACEModel", "TACEHL7v2", "TACEExport", "TACEJSON"]),
+        .testTarget(name: "TACEStoreTests", dependencies: ["TACEStore", "TACEModel", "TACEStoreConformance", "TACEStoreSQLite",
+                                                           "TACEStorePostgres", "TACEStores"]),
         .testTarget(name: "TACEMLLPTests", dependencies: ["TACEMLLP", "TACEIngest", "TACEHL7v2", "TACEStore", "TACEMetrics",
                                                           .product(name: "NIOCore", package: "swift-nio"),
                                                           .product(name: "NIOPosix", package: "swift-nio"),

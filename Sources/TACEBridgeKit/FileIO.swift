@@ -158,3 +158,9 @@ func wallClock() -> Double {
     clock_gettime(CLOCK_REALTIME, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
+
+/// A whole input file (or standard input for `-`), refusing one larger than `limit` bytes.
+public func readWholeFile(_ path: String, limit: Int = 1 << 30) throws(TACEBridgeError) -> [UInt8] {
+    let file = try InputFile(path: path)
+    return try file.readAll(limit: limit)
+}

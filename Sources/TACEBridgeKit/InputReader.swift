@@ -128,7 +128,7 @@ struct InputReader {
     /// Parses a CDA document or fragment with the hardened XML parser and maps its results. A parse
     /// error (or a refused DOCTYPE, depth, size) stops the run with line and column, or with
     /// `--on-invalid skip` is counted as one invalid item for the file.
-    private func readCDA(_ bytes: [UInt8], path: String, into output: inout FHIRReadOutput) throws(TACEBridgeError) {
+    func readCDA(_ bytes: [UInt8], path: String, into output: inout FHIRReadOutput) throws(TACEBridgeError) {
         let document: XMLDocument
         do {
             document = try CDAReader.parse(bytes)

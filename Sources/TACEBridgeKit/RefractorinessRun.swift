@@ -58,12 +58,13 @@ struct RefractorinessRun {
         let r = options.refractoriness
         guard r.isEnabled else { return nil }
         let timeline = PatientTimeline(observations: observations).asOf(day)
-        guard !timeline.sessions.isEmpty else { return nil }
+        guard !timeline.performedSessions.isEmpty else { return nil }
         let verdicts = Refractoriness.evaluate(r.definitions, timeline: timeline, on: day, configuration: r.configuration,
                                                scoring: options.configuration, echoes: echoes)
         var scores: [ReTreatmentScore] = []
         if r.reTreatmentScores {
-            scores = ReTreatmentScores.both(timeline, on: day, configuration: r.configuration, scoring: options.configuration)
+            scores = ReTreatmentScores.both(timeline, on: day, dayOrigin: options.asOf == nil ? .runDay : .asOf,
+                                            configuration: r.configuration, scoring: options.configuration)
         }
         let assessment = RefractorinessAssessment(patient: patient, ordinal: ordinal, conditionReference: condition, evaluationDay: day,
                                                   verdicts: verdicts, reTreatment: scores)

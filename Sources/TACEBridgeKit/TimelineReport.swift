@@ -43,7 +43,7 @@ struct TimelineReport {
 
     /// The session a study evaluates (§4.2), if any.
     func evaluatedSession(of study: ResponseAssessment) -> (index: Int, days: Int)? {
-        for i in timeline.sessions.indices {
+        for i in timeline.sessions.indices where timeline.sessions[i].isPerformed {
             if case .found(let e, let days) = Primitives.evaluation(ofSession: i, in: timeline, configuration), e.day == study.day {
                 return (i, days)
             }
@@ -60,11 +60,17 @@ struct TimelineReport {
         out.append("")
         out.append("  TACE sessions")
         if t.sessions.isEmpty { out.append("    none recorded") } else {
-            var rows = [["#", "date", "selectivity", "adequate", "intent", "agent changed", "artery reanalysed", "Child-Pugh", "ALBI", "AST"]]
+            // The "performed" column appears only when an attempt was not completed (it breaks chains, §4.2).
+            let showPerformed = t.sessions.contains { !$0.isPerformed }
+            var rows = [["#", "date"] + (showPerformed ? ["performed"] : [])
+                + ["selectivity", "adequate", "intent", "agent changed", "artery reanalysed", "Child-Pugh", "ALBI", "AST"]]
             for (i, s) in t.sessions.enumerated() {
                 let lf = liverFunction(on: s.day)
                 let intent = Primitives.intent(of: s, in: t, configuration)
-                rows.append(["\(i + 1)", s.day.description,
+                let performed = s.notCompleted.map { "no (\($0.value.rawValue))" } ?? "yes"
+                var row: [String] = ["\(i + 1)", s.day.description]
+                if showPerformed { row.append(performed) }
+                let rest: [String] = [
                              s.selectivity?.value.rawValue ?? "(not recorded)",
                              s.adequate.map { $0.value ? "yes" : "no" } ?? "(not recorded)",
                              intent.map { $0.value.rawValue + ($0.day == s.day ? "" : " (carried)") } ?? "-",
@@ -72,7 +78,8 @@ struct TimelineReport {
                              s.feedingArteryReanalysed.map { $0.value ? "yes" : "no" } ?? "-",
                              lf.childPugh.map { "\($0.points) (\($0.childClass))" } ?? "-",
                              lf.albi.map { NumberText.fixed($0.score, fractionDigits: 2) + " (\($0.grade))" } ?? "-",
-                             lf.ast.map(measurement) ?? "-"])
+                             lf.ast.map(measurement) ?? "-"]
+                rows.append(row + rest)
             }
             out += table(rows)
         }
@@ -86,7 +93,7 @@ struct TimelineReport {
                     evaluates = "#\(i + 1) +\(days) d"
                 } else if let first = t.sessions.first, a.day <= first.day {
                     evaluates = "baseline"
-                } else if let last = t.sessions.last(where: { $0.day < a.day }) {
+                } else if let last = t.sessions.last(where: { $0.day < a.day && $0.isPerformed }) {
                     evaluates = "(+\(a.day.days(since: last.day)) d, none)"
                 } else {
                     evaluates = "-"
@@ -157,7 +164,9 @@ struct TimelineReport {
     }
 
     func sinceSession(_ d: ClinicalDay) -> String {
-        guard let s = timeline.sessions.last(where: { $0.day < d }), let i = timeline.sessions.firstIndex(where: { $0.day == s.day }) else {
+        // Days since the last session performed (an attempt not completed is no treatment to count from).
+        guard let s = timeline.sessions.last(where: { $0.day < d && $0.isPerformed }),
+              let i = timeline.sessions.firstIndex(where: { $0.day == s.day }) else {
             return "-"
         }
         return "#\(i + 1) +\(d.days(since: s.day)) d"
@@ -195,6 +204,7 @@ struct TimelineReport {
             json.beginObject()
             json.field("number", i + 1)
             json.field("date", s.day.description)
+            if let v = s.notCompleted { json.field("performed", false); json.field("procedureStatus", v.value.rawValue) }
             if let v = s.selectivity { json.field("selectivity", v.value.rawValue) }
             if let v = s.adequate { json.field("adequate", v.value) }
             if let v = Primitives.intent(of: s, in: t, configuration) {

@@ -43,14 +43,15 @@ extension Pipeline {
                 let verdicts = Refractoriness.evaluate(r.definitions, timeline: timeline, on: day, configuration: r.configuration,
                                                        scoring: options.configuration, echoes: echoes)
                 var scores: [ReTreatmentScore] = []
-                if r.reTreatmentScores, !timeline.sessions.isEmpty {
-                    scores = ReTreatmentScores.both(timeline, on: day, configuration: r.configuration, scoring: options.configuration)
+                if r.reTreatmentScores, !timeline.performedSessions.isEmpty {
+                    scores = ReTreatmentScores.both(timeline, on: day, dayOrigin: options.asOf == nil ? .runDay : .asOf,
+                                                    configuration: r.configuration, scoring: options.configuration)
                 }
                 let label = group.identity.reference
                     ?? group.identity.identifiers.first.map { ($0.system.map { $0 + "|" } ?? "") + $0.value } ?? "(unidentified)"
                 let report = TimelineReport(patient: label, ordinal: ordinal + 1, timeline: timeline, day: day, verdicts: verdicts,
                                             scores: scores, scoring: options.configuration, configuration: r.configuration)
-                if !timeline.sessions.isEmpty {
+                if !timeline.performedSessions.isEmpty {
                     summary.record(RefractorinessAssessmentSummary(verdicts: verdicts, scores: scores))
                 }
                 switch format {

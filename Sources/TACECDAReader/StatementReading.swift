@@ -182,6 +182,7 @@ extension DocumentWalker {
 
     /// A TACE session — or another treatment that interrupts a TACE chain (resection, ablation, …): a
     /// procedure (or act) with moodCode EVN, statusCode completed and a code that maps to a procedure concept.
+    /// A TACE with statusCode `aborted` or `cancelled` is kept as not completed (`ObservationValue.tace(_:)`).
     func mapProcedure(_ statement: XMLNode, parts: StatementParts, type: String, location: String, inherited: Inherited,
                       recordPath: String) throws(InvalidElement) -> Result<TypedObservation, Unused> {
         if let unused = try moodCheck(statement, inherited: inherited, type: type) { return .failure(unused) }
@@ -195,7 +196,10 @@ extension DocumentWalker {
         }
         let ownStatus = parts.status
         let status = parts.status(inheriting: inherited.status)
-        guard status == "completed" else {
+        // A TACE `aborted` (begun, not completed → stopped) or `cancelled` (abandoned before it began → not-done)
+        // is kept: no session, but it breaks a chain of consecutive sessions (clinical reference §4.2).
+        let notCompleted: ProcedureStatus? = concept != .tace ? nil : status == "aborted" ? .stopped : status == "cancelled" ? .notDone : nil
+        guard status == "completed" || notCompleted != nil else {
             guard let status else {
                 return .failure(Unused(kind: .procedureNotCompleted, detail: "\(concept.rawValue) without statusCode: not known to be completed"))
             }
@@ -212,7 +216,8 @@ extension DocumentWalker {
         let effective = try effectiveTime(parts) ?? parts.time(inheriting: inherited.time)
         let source = SourceProvenance(file: file, format: .cda, resourceReference: nil, location: location,
                                       recordKey: recordKey(parts, path: recordPath))
-        return .success(TypedObservation(patient: patient, concept: concept, value: .event, effective: effective, status: .final,
+        let value: ObservationValue = notCompleted.map { .coded($0.rawValue) } ?? .event
+        return .success(TypedObservation(patient: patient, concept: concept, value: value, effective: effective, status: .final,
                                          original: coding, source: source))
     }
 

@@ -171,7 +171,10 @@ struct ReadContext {
         }
         let statusText = try requiredString(procedure, "status", path: "")
         guard let status = ProcedureStatus(rawValue: statusText) else { throw InvalidElement(".status", "is not a Procedure status code") }
-        guard status == .completed else {
+        // A TACE begun and not completed (stopped) or not performed (not-done) is kept: it is no session, but it
+        // breaks a chain of consecutive sessions (clinical reference §4.2). Other treatments: completed only.
+        let value: ObservationValue
+        if let v = concept == .tace ? ObservationValue.tace(status) : (status == .completed ? .event : nil) { value = v } else {
             return skip(&out, path, "Procedure", .procedureNotCompleted, "status \(status.rawValue)")
         }
         guard let subject = try subjectIdentity(procedure, path: "", bundle: bundle) else {
@@ -179,7 +182,7 @@ struct ReadContext {
         }
         let performed = try effectiveTime(procedure, path: "", element: "performed")
         let observation = TypedObservation(
-            patient: subject, concept: concept, value: .event, effective: performed, status: .final,
+            patient: subject, concept: concept, value: value, effective: performed, status: .final,
             original: coding, source: provenance(procedure, type: "Procedure", path: path))
         out.observations.append(observation)
         out.report.observationsProduced += 1

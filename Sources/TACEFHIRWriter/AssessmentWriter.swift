@@ -34,6 +34,8 @@ public struct AssessmentWriter {
     public var recorded: ClinicalTime
     /// Add the source file and position to included input observations (see `NormalizedResourceWriter`).
     public var traceSource = false
+    /// Set when the p-TACE RiskAssessment written replaces an earlier one (see `Amendment`).
+    public var amendment: Amendment?
 
     public init(configuration: ScoringConfiguration, recorded: ClinicalTime, traceSource: Bool = false) {
         self.configuration = configuration
@@ -257,7 +259,7 @@ public struct AssessmentWriter {
         json.beginObject()
         json.key("resourceType"); json.string("RiskAssessment")
         FHIRValues.identifier(&json, system: TACECodeSystems.riskAssessmentIdentifier, value: identifier)
-        json.key("status"); json.string("final")
+        Amendment.writeStatus(amendment, into: &json)
         json.key("method"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.scores, code: "p-tace",
                                                        display: "p-TACE pre-treatment score for TACE refractoriness",
                                                        text: "p-TACE (J Cancer; Zhongshan Hospital, n=824)")

@@ -61,7 +61,8 @@ public enum NormalizedResourceWriter {
         FHIRValues.identifier(&json, system: TACECodeSystems.normalizedObservationIdentifier, id: id)
         switch type {
         case "Procedure":
-            json.key(.status); json.string("completed")
+            // A TACE record kept although not completed carries its FHIR status (stopped / not-done).
+            json.key(.status); json.string(o.value.notCompletedProcedureStatus?.rawValue ?? "completed")
             json.key(.code); FHIRValues.codeableConcept(&json, system: TACECodeSystems.procedures, code: o.concept.procedureCode ?? "tace",
                                                          display: o.concept.displayName)
             json.key(.subject); FHIRValues.subject(&json, o.patient)

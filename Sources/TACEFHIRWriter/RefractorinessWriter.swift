@@ -35,6 +35,8 @@ public struct RefractorinessWriter {
     public var traceSource: Bool
     /// Also write the §9.6 Observation form of each verdict.
     public var observationForm: Bool
+    /// Set when the RiskAssessment written (call `write` with one verdict or one score) replaces an earlier one.
+    public var amendment: Amendment?
 
     public init(recorded: ClinicalTime, traceSource: Bool = false, observationForm: Bool = false) {
         self.recorded = recorded
@@ -150,7 +152,7 @@ public struct RefractorinessWriter {
         json.beginObject()
         json.key("resourceType"); json.string("RiskAssessment")
         FHIRValues.identifier(&json, system: TACECodeSystems.refractorinessIdentifier, value: identifier)
-        json.key("status"); json.string("final")
+        Amendment.writeStatus(amendment, into: &json)
         json.key("method"); methodConcept(v, into: &json)
         json.key("code"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.snomed, code: "709510001",
                                                      display: "Assessment of risk for disease (procedure)")
@@ -255,7 +257,7 @@ public struct RefractorinessWriter {
         json.beginObject()
         json.key("resourceType"); json.string("RiskAssessment")
         FHIRValues.identifier(&json, system: TACECodeSystems.reTreatmentIdentifier, value: identifier)
-        json.key("status"); json.string("final")
+        Amendment.writeStatus(amendment, into: &json)
         json.key("method"); FHIRValues.codeableConcept(&json, system: TACECodeSystems.scores, code: s.kind.rawValue, display: s.kind.display,
                                                        text: s.kind == .art ? "ART: Sieghart W et al., Hepatology 2013;57:2261-2273"
                                                            : "ABCR: Adhoute X et al., J Hepatol 2015;62:855-862")

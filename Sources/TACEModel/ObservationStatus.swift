@@ -30,3 +30,18 @@ public enum ProcedureStatus: String, Sendable, Hashable, CaseIterable {
     case enteredInError = "entered-in-error"
     case unknown
 }
+
+extension ProcedureStatus {
+    /// The statuses of a TACE procedure record the readers keep although it is no session: begun and not
+    /// completed (`stopped`; HL7 v3 ActStatus `aborted`) or not performed (`not-done`; ActStatus `cancelled`).
+    public static let notCompleted: Set<ProcedureStatus> = [.stopped, .notDone]
+
+    /// Plain wording for rationales.
+    public var notCompletedText: String {
+        switch self {
+        case .stopped: return "begun and not completed (status stopped)"
+        case .notDone: return "not performed (status not-done)"
+        default: return "status \(rawValue)"
+        }
+    }
+}

@@ -55,7 +55,8 @@ public enum ObservationValue: Sendable, Hashable {
     case coded(String)
     /// Free text (kept, never scored).
     case text(String)
-    /// An event without a value (a procedure, a diagnosis).
+    /// An event without a value (a procedure performed, a diagnosis). A TACE procedure that was begun and
+    /// not completed, or not performed, is `.coded` with its `ProcedureStatus` (see `tace(_:)`).
     case event
 
     public var measurement: Measurement? {
@@ -65,5 +66,23 @@ public enum ObservationValue: Sendable, Hashable {
     public var code: String? {
         if case .coded(let c) = self { return c }
         return nil
+    }
+}
+
+extension ObservationValue {
+    /// The value of a TACE procedure record (`tace-procedure`) that was not completed: `.coded("stopped")`
+    /// (begun, then aborted) or `.coded("not-done")` (not performed), in FHIR `Procedure.status` codes.
+    /// Such a record is no session, but it is kept: an aborted or omitted session breaks a chain of
+    /// consecutive sessions (clinical reference §4.2), so it must not vanish. A completed procedure is `.event`.
+    /// Any other status gives `.event` for `completed` and `nil` otherwise (not a record to keep).
+    public static func tace(_ status: ProcedureStatus) -> ObservationValue? {
+        if status == .completed { return .event }
+        return ProcedureStatus.notCompleted.contains(status) ? .coded(status.rawValue) : nil
+    }
+
+    /// For a TACE procedure record: `stopped` or `not-done` when it was not completed, else `nil`.
+    public var notCompletedProcedureStatus: ProcedureStatus? {
+        guard let c = code, let s = ProcedureStatus(rawValue: c), ProcedureStatus.notCompleted.contains(s) else { return nil }
+        return s
     }
 }

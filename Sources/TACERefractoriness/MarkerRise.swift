@@ -43,6 +43,7 @@ extension Primitives {
         func result(_ o: MarkerEvaluation.Outcome, _ d: String, _ e: [TypedObservation] = []) -> MarkerEvaluation {
             MarkerEvaluation(analyte: analyte, outcome: o, detail: name + ": " + d, evidence: e)
         }
+        if let nc = s.notCompleted { return result(.unevaluable, "TACE \(nc.value.notCompletedText): no treatment to follow") }
         let series = t.markers[analyte] ?? []
         guard !series.isEmpty else { return result(.unevaluable, "no values") }
         if c.chainBreakOnOtherTreatment, let other = t.otherTreatments.first(where: { $0.day == s.day }) {
@@ -58,7 +59,7 @@ extension Primitives {
             return result(.unevaluable, "baseline \(PTACEText.measurement(baseline.value)) not above marker.minBaseline.\(name) = \(NumberText.exact(minimum))",
                           [baseline.observation])
         }
-        let next = i + 1 < t.sessions.count ? t.sessions[i + 1] : nil
+        let next = nextPerformedSession(after: i, in: t)
         var end = s.day.adding(days: c.markerFollowUpDays)
         if let next, next.day < end { end = next.day }
         var cut: OtherTreatment?
@@ -113,13 +114,15 @@ extension Primitives {
     /// The marker clause over all sessions: a rise (per `marker.combine` over `marker.analytes`) after
     /// `marker.consecutive` sessions in a row.
     public static func markerClause(rule: MarkerRule, in t: PatientTimeline, _ c: RefractorinessConfiguration) -> Finding {
-        guard !t.sessions.isEmpty else { return .noData("no TACE session") }
+        guard !t.performedSessions.isEmpty else { return .noData("no TACE session") }
         var run: [(day: ClinicalDay, detail: String, evidence: [TypedObservation])] = []
         var evaluated = 0
         var lastNoRise = ""
         var unevaluable: [String] = []
         var unconfirmed: [String] = []
         for i in t.sessions.indices {
+            // An attempt not completed is no TACE to follow, and sessions around it are not consecutive.
+            if t.sessions[i].notCompleted != nil { run = []; continue }
             let evaluations = c.markerAnalytes.map { markerRise(session: i, analyte: $0, rule: rule, in: t, c) }
             let open = evaluations.filter { $0.outcome == .unconfirmed }
             let decided = evaluations.filter { $0.outcome != .pending && $0.outcome != .unevaluable && $0.outcome != .unconfirmed }

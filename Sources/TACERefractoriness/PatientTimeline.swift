@@ -5,7 +5,8 @@ import TACEModel
 /// calendar day. Observations without a date, or whose status may not be used (only final, amended and
 /// corrected results are), are counted and left out.
 public struct PatientTimeline: Sendable {
-    /// TACE sessions in day order (one per day).
+    /// TACE sessions in day order (one per day), including attempts not completed (`TACESession.notCompleted`):
+    /// those break chains; `performedSessions` are the ones that count as treatment.
     public private(set) var sessions: [TACESession] = []
     /// Imaging studies in day order (one per day).
     public private(set) var assessments: [ResponseAssessment] = []
@@ -84,6 +85,7 @@ public struct PatientTimeline: Sendable {
         for (day, _, o) in dated {
             switch o.concept {
             case .tace:
+                guard o.value == .event || o.value.notCompletedProcedureStatus != nil else { continue }
                 if let i = sessionIndex[day] { sessions[i].procedures.append(o) } else {
                     sessionIndex[day] = sessions.count
                     sessions.append(TACESession(day: day, procedures: [o]))
@@ -106,6 +108,7 @@ public struct PatientTimeline: Sendable {
                     bclcStage.append(DatedRecord(day: day, value: code, observation: o))
                 }
             case .resection, .ablation, .liverTransplant, .systemicTherapy, .haic, .radioembolization, .radiotherapy:
+                guard o.value == .event else { continue }
                 otherTreatments.append(OtherTreatment(concept: o.concept, day: day, observation: o))
             case .afp, .dcp, .afpL3:
                 guard let m = o.value.measurement, m.unit == o.concept.canonicalUnit, m.value.isFinite, m.value >= 0,
@@ -126,6 +129,16 @@ public struct PatientTimeline: Sendable {
                 continue
             }
         }
+        for i in sessions.indices {
+            // A day with a completed TACE record is a session performed (a stopped attempt and a completed one on one
+            // day: the TACE was done); a day with only stopped / not-done records is an attempt not completed.
+            let completed = sessions[i].procedures.filter { $0.value == .event }
+            if completed.isEmpty, let first = sessions[i].procedures.first, let status = first.value.notCompletedProcedureStatus {
+                sessions[i].notCompleted = Recorded(status, first)
+            } else {
+                sessions[i].procedures = completed
+            }
+        }
         for (analyte, byDay) in markerByDay {
             markers[analyte] = byDay.values.sorted { $0.day < $1.day }
         }
@@ -137,6 +150,10 @@ public struct PatientTimeline: Sendable {
             Self.attach(o, to: &sessions[i])
         }
     }
+
+    /// The sessions in which TACE was performed (attempts not completed left out): TACE-1/TACE-2 for ART and
+    /// ABCR, and the count of prior sessions.
+    public var performedSessions: [TACESession] { sessions.filter(\.isPerformed) }
 
     /// The timeline as it stood at the end of `day`: nothing dated later is seen.
     public func asOf(_ day: ClinicalDay) -> PatientTimeline {

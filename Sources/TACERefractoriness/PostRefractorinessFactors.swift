@@ -59,10 +59,11 @@ public enum PostRefractorinessFactors {
                               detail: "tumor count (> 4): not known (no count in the \(NumberText.exact(scoring.imagingLookbackDays)) days up to \(day))",
                               evidence: []))
         }
-        let n = cut.sessions.count
+        let performed = cut.performedSessions
+        let n = performed.count
         out.append(Factor(name: "prior TACE sessions", present: n > sessionsAbove,
                           detail: "\(n) prior TACE session(s) (> 4): \(word(n > sessionsAbove))",
-                          evidence: cut.sessions.flatMap(\.procedures)))
+                          evidence: performed.flatMap(\.procedures)))
         return out
     }
 

@@ -32,7 +32,9 @@ public enum Primitives {
 
     /// Whether a session is selective and adequate. `assumed` lists what was not recorded and taken as true
     /// (`session.assumeQualifying`); `reason` says why a session does not qualify.
+    /// A TACE attempt that was not completed (stopped, not done) never qualifies: it was not adequately performed.
     public static func qualifies(_ s: TACESession, _ c: RefractorinessConfiguration) -> (qualifies: Bool, assumed: [String], reason: String?) {
+        if let nc = s.notCompleted { return (false, [], "TACE " + nc.value.notCompletedText) }
         var assumed: [String] = []
         var reasons: [String] = []
         if let sel = s.selectivity {
@@ -69,11 +71,18 @@ public enum Primitives {
         return t.intents.last { $0.day <= s.day }
     }
 
+    /// The next session after session `i` in which TACE was performed (an attempt not completed delivered no
+    /// treatment to evaluate or to follow: it ends neither the evaluation window nor the marker follow-up; it
+    /// breaks the chain instead, see `qualifies`).
+    public static func nextPerformedSession(after i: Int, in t: PatientTimeline) -> TACESession? {
+        t.sessions[(i + 1)...].first { $0.isPerformed }
+    }
+
     /// `evalFor(S_i)`: the first study with response data taken `eval.windowDays` after session `i` and before
     /// the next session (§4.2: strictly before it; on its day too only with `eval.nextSessionDayCounts`).
     public static func evaluation(ofSession i: Int, in t: PatientTimeline, _ c: RefractorinessConfiguration) -> EvaluationLookup {
         let s = t.sessions[i]
-        let next = i + 1 < t.sessions.count ? t.sessions[i + 1] : nil
+        let next = nextPerformedSession(after: i, in: t)
         let window = c.evalWindowDays
         for a in t.assessments where a.day > s.day && a.hasResponseData {
             let days = a.day.days(since: s.day)

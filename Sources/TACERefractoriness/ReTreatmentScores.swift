@@ -62,23 +62,27 @@ public struct ReTreatmentScore: Sendable {
 public enum ReTreatmentScores {
     /// ART: AST rise > 25 % → 4; Child-Pugh +1 → 1.5, +2 or more → 3; no radiological response after TACE-1 → 1.
     /// Groups 0–1.5 (re-treatment acceptable) and ≥ 2.5 (poor prognosis; re-treatment not recommended).
-    public static func art(_ t: PatientTimeline, on day: ClinicalDay, configuration c: RefractorinessConfiguration = .init(),
+    public static func art(_ t: PatientTimeline, on day: ClinicalDay, dayOrigin: EvaluationDayOrigin = .asOf,
+                           configuration c: RefractorinessConfiguration = .init(),
                            scoring: ScoringConfiguration = .init()) -> ReTreatmentScore {
-        both(t, on: day, configuration: c, scoring: scoring)[0]
+        both(t, on: day, dayOrigin: dayOrigin, configuration: c, scoring: scoring)[0]
     }
 
     /// ABCR: AFP > 200 ng/mL before TACE-1 → +1; BCLC A/B/C before TACE-1 → 0/+2/+3; Child-Pugh +2 or more → +2;
     /// objective response after TACE-1 → −3. Groups ≤ 0, 1–3, ≥ 4.
-    public static func abcr(_ t: PatientTimeline, on day: ClinicalDay, configuration c: RefractorinessConfiguration = .init(),
+    public static func abcr(_ t: PatientTimeline, on day: ClinicalDay, dayOrigin: EvaluationDayOrigin = .asOf,
+                            configuration c: RefractorinessConfiguration = .init(),
                             scoring: ScoringConfiguration = .init()) -> ReTreatmentScore {
-        both(t, on: day, configuration: c, scoring: scoring)[1]
+        both(t, on: day, dayOrigin: dayOrigin, configuration: c, scoring: scoring)[1]
     }
 
-    /// ART and ABCR, sharing their inputs (Child-Pugh before each session is computed once).
-    public static func both(_ t: PatientTimeline, on day: ClinicalDay, configuration c: RefractorinessConfiguration = .init(),
+    /// ART and ABCR, sharing their inputs (Child-Pugh before each session is computed once). `dayOrigin` says
+    /// where `day` came from; with a single session recorded the rationale names the day that stood for TACE-2.
+    public static func both(_ t: PatientTimeline, on day: ClinicalDay, dayOrigin: EvaluationDayOrigin = .asOf,
+                            configuration c: RefractorinessConfiguration = .init(),
                             scoring: ScoringConfiguration = .init()) -> [ReTreatmentScore] {
         let cut = t.asOfDay == day ? t : t.asOf(day)
-        let (gathered, reason) = ReTreatmentInputs.gather(cut, on: day, configuration: c, scoring: scoring)
+        let (gathered, reason) = ReTreatmentInputs.gather(cut, on: day, dayOrigin: dayOrigin, configuration: c, scoring: scoring)
         guard let inputs = gathered else {
             return [ReTreatmentScore.Kind.art, .abcr].map {
                 ReTreatmentScore(kind: $0, evaluationDay: day, points: nil, group: nil, items: [], missing: [reason ?? "no inputs"],
@@ -165,8 +169,9 @@ public enum ReTreatmentScores {
             score.items.append(.init(name: "AFP", points: nil, detail: "AFP"))
             score.missing.append("AFP before TACE-1: \(afp.gap ?? "no value")")
         }
-        // BCLC at baseline
-        if let stage = cut.bclcStage.last(where: { $0.day <= inputs.tace1.day }) {
+        // BCLC at baseline: the last stage recorded within abcr.bclcLookbackDays up to TACE-1's day
+        let bclcStart = inputs.tace1.day.adding(days: -c.abcrBCLCLookbackDays)
+        if let stage = cut.bclcStage.last(where: { $0.day <= inputs.tace1.day && $0.day >= bclcStart }) {
             let points: Double? = ["A": 0, "B": 2, "C": 3][stage.value]
             if let points {
                 score.items.append(.init(name: "BCLC", points: points, detail: "BCLC \(stage.value) (recorded \(stage.day))"))
@@ -177,7 +182,9 @@ public enum ReTreatmentScores {
             }
         } else {
             score.items.append(.init(name: "BCLC", points: nil, detail: "BCLC"))
-            score.missing.append("no BCLC stage recorded on or before TACE-1")
+            let older = cut.bclcStage.last(where: { $0.day < bclcStart })
+            score.missing.append("no BCLC stage recorded in the \(c.abcrBCLCLookbackDays) days up to TACE-1 (abcr.bclcLookbackDays)"
+                                 + (older.map { " (the last one, \($0.day), is older)" } ?? ""))
         }
         // Child-Pugh
         if let delta = cp.delta {
@@ -196,7 +203,9 @@ public enum ReTreatmentScores {
             score.items.append(.init(name: "response", points: nil, detail: "objective response after TACE-1"))
             score.missing.append(r.reason ?? "no evaluation")
         }
-        score.notes.append("TACE-1 \(inputs.tace1.day), \(inputs.tace2Text); BCLC as recorded (the ABCR cohort used the pre-2022 BCLC; bclcVersion not stated by the source)")
+        score.notes.append("TACE-1 \(inputs.tace1.day), \(inputs.tace2Text); values at most \(c.artLabLookbackDays) days before each (art.labLookbackDays)")
+        score.notes.append("BCLC stage as recorded, at most \(c.abcrBCLCLookbackDays) days before TACE-1 (abcr.bclcLookbackDays); "
+                           + "abcr.bclcVersion=\(c.abcrBCLCVersion.rawValue): \(c.abcrBCLCVersion.meaning)")
         if score.missing.isEmpty {
             let total = score.items.reduce(0) { $0 + ($1.points ?? 0) }
             score.points = total

@@ -56,7 +56,7 @@ public enum Refractoriness {
             (clauses, notes) = ZhangRule.clauses(in: t, c)
             primary = ["Z1-insufficient-targeted-response"]
         }
-        var verdict = assemble(d, day: day, clauses: clauses, notes: notes, primary: primary, sessions: t.sessions.count,
+        var verdict = assemble(d, day: day, clauses: clauses, notes: notes, primary: primary, sessions: t.performedSessions.count,
                                configurationText: echo ?? c.echoText(for: d.parameters))
         Self.applyImpreciseDates(&verdict, t)
         if verdict.status != .refractory { verdict.evaluatedEvidence = Self.evaluatedEvidence(d, in: t, c) }
@@ -73,9 +73,10 @@ public enum Refractoriness {
         var out: [TypedObservation] = []
         for i in t.sessions.indices {
             out += t.sessions[i].procedures
+            guard t.sessions[i].isPerformed else { continue }
             if case .found(let e, _) = Primitives.evaluation(ofSession: i, in: t, c) { out += e.observations }
         }
-        if d == .jsh2014 || d == .jsh2021, let first = t.sessions.first {
+        if d == .jsh2014 || d == .jsh2021, let first = t.performedSessions.first {
             let start = first.day.adding(days: -c.markerBaselineDays)
             for analyte in c.markerAnalytes { out += (t.markers[analyte] ?? []).filter { $0.day >= start }.map(\.observation) }
         }

@@ -50,6 +50,27 @@ public enum MarkerAnalyte: String, Sendable, CaseIterable {
     }
 }
 
+/// `abcr.bclcVersion` (§6.2, §7.2): which BCLC edition the recorded stages follow. Stage records carry no
+/// edition, and the ABCR cohort was staged with the pre-2022 BCLC, so the edition is stated, not guessed; it
+/// is echoed in the ABCR rationale and does not change the points.
+public enum BCLCVersion: String, Sendable, CaseIterable {
+    /// Not stated (default): the stage is used as recorded.
+    case unstated
+    /// The pre-2022 BCLC (Child-Pugh based), as in the ABCR cohort.
+    case pre2022 = "pre-2022"
+    /// The 2022 update (Reig 2022; "preserved liver function"; kept by the 2025 update).
+    case bclc2022 = "2022"
+
+    /// Plain text for the ABCR rationale.
+    public var meaning: String {
+        switch self {
+        case .unstated: return "edition of the recorded stages not stated; the ABCR cohort was staged with the pre-2022 BCLC"
+        case .pre2022: return "recorded stages follow the pre-2022 BCLC, as in the ABCR cohort"
+        case .bclc2022: return "recorded stages follow BCLC 2022, not the pre-2022 edition of the ABCR cohort; points applied as recorded"
+        }
+    }
+}
+
 /// `kr.anchor` (§4.5): where the six-month windows start.
 public enum WindowAnchor: String, Sendable, CaseIterable {
     /// At the first qualifying session of each chain, and again at the first session after a window closes. Default.
@@ -169,6 +190,11 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
     public var intentCarryForward = true
     /// `art.labLookbackDays`: AST and Child-Pugh inputs before TACE-1 / TACE-2 at most this many days old.
     public var artLabLookbackDays = 30
+    /// `abcr.bclcLookbackDays`: the BCLC stage before TACE-1 is the last one recorded at most this many days
+    /// before its day (a design default, like `ptace.imagingLookbackDays`: staging rests on imaging).
+    public var abcrBCLCLookbackDays = 60
+    /// `abcr.bclcVersion`: the BCLC edition of the recorded stages (§6.2: record `bclcVersion`).
+    public var abcrBCLCVersion: BCLCVersion = .unstated
     /// `art.qualitativeMap` / `abcr.qualitativeMap`: ART or ABCR group (§6.1, §6.2) → risk-probability
     /// code (§9.3). The spec gives the groups, not this mapping: a design decision, like
     /// `ptace.qualitativeMap`, echoed in the output.
@@ -193,7 +219,7 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
             "kr.minSessions", "kr.windowDays", "kr.anchor",
             "tw.sessions", "tw.windowDays", "tw.anchor",
             "zh.minConsecutive", "eu.maxSessions", "intent.carryForward", "art.labLookbackDays",
-            "art.qualitativeMap", "abcr.qualitativeMap",
+            "art.qualitativeMap", "abcr.qualitativeMap", "abcr.bclcLookbackDays", "abcr.bclcVersion",
         ]
     }
 
@@ -295,6 +321,8 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
         case "eu.maxSessions": euMaxSessions = try count(1...20, "2")
         case "intent.carryForward": intentCarryForward = try flag()
         case "art.labLookbackDays": artLabLookbackDays = try count(0...3650, "30")
+        case "abcr.bclcLookbackDays": abcrBCLCLookbackDays = try count(0...3650, "60")
+        case "abcr.bclcVersion": abcrBCLCVersion = try choice(BCLCVersion.self)
         case "art.qualitativeMap":
             guard let map = Self.groupMap(value, groups: Self.artGroups) else {
                 throw invalid("group=code for each ART group, comma-separated, codes " + QualitativeRisk.allCases.map(\.rawValue).joined(separator: " | ")
@@ -371,6 +399,8 @@ public struct RefractorinessConfiguration: Sendable, Equatable {
         case "eu.maxSessions": return "\(euMaxSessions)"
         case "intent.carryForward": return "\(intentCarryForward)"
         case "art.labLookbackDays": return "\(artLabLookbackDays)"
+        case "abcr.bclcLookbackDays": return "\(abcrBCLCLookbackDays)"
+        case "abcr.bclcVersion": return abcrBCLCVersion.rawValue
         case "art.qualitativeMap": return Self.artGroups.map { "\($0)=\(artQualitativeMap[$0]?.rawValue ?? "")" }.joined(separator: ",")
         case "abcr.qualitativeMap": return Self.abcrGroups.map { "\($0)=\(abcrQualitativeMap[$0]?.rawValue ?? "")" }.joined(separator: ",")
         default: return ""

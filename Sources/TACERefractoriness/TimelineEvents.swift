@@ -50,7 +50,8 @@ public enum TreatmentIntent: String, Sendable, CaseIterable {
 /// recorded on that day (selectivity, adequacy, agent change, feeding-artery reanalysis, intent).
 public struct TACESession: Sendable {
     public var day: ClinicalDay
-    /// The TACE procedure records of this day (at least one).
+    /// The TACE procedure records of this day (at least one; completed ones, or the not-completed ones when
+    /// the day has no completed record).
     public var procedures: [TypedObservation]
     public var selectivity: Recorded<TACESelectivity>?
     /// Clinician-asserted "adequately performed" (complete) session.
@@ -60,6 +61,14 @@ public struct TACESession: Sendable {
     public var feedingArteryReanalysed: Recorded<Bool>?
     /// Intent recorded on the session's day (carrying forward an earlier one is a rule decision, see `Primitives`).
     public var intent: Recorded<TreatmentIntent>?
+    /// Set when no TACE record of the day says the procedure was completed: it was begun and aborted
+    /// (`stopped`) or not performed (`not-done`). Such an attempt is no treatment — it is never an evaluated
+    /// session, TACE-1/TACE-2 or a counted session — but it stays in the timeline: it is a session that was not
+    /// adequately performed, so it breaks a chain of consecutive sessions (§4.2; `chain.nonQualifyingSession`).
+    public var notCompleted: Recorded<ProcedureStatus>?
+
+    /// Whether TACE was performed on this day (at least one completed record).
+    public var isPerformed: Bool { notCompleted == nil }
 
     public init(day: ClinicalDay, procedures: [TypedObservation]) {
         self.day = day

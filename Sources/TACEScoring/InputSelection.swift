@@ -204,8 +204,8 @@ public struct IndexDate: Sendable {
 }
 
 /// `asOf` if given, else the earliest TACE procedure (concept `.tace`, value `.event`) with an effective time,
-/// else the run time. Readers create `.tace` observations only for completed procedures; ones
-/// marked cancelled or entered-in-error are nevertheless ignored.
+/// else the run time. A TACE record not completed (value `.coded("stopped" | "not-done")`, kept for the
+/// refractoriness timeline) is no TACE and never the index; ones marked cancelled or entered-in-error are ignored too.
 public func resolveIndexDate(asOf: ClinicalTime?, observations: [TypedObservation], runTime: ClinicalTime) -> IndexDate {
     if let asOf { return IndexDate(time: asOf, source: .asOf) }
     var first: ClinicalTime?

@@ -7,9 +7,11 @@ public struct AssessmentDraft: Sendable, Hashable {
     public var version: Int
     /// Equal fingerprints mean the same result: the ingest layer writes no new version then.
     public var fingerprint: String
-    /// The FHIR id of this version's resource.
+    /// The identifier value of this version's RiskAssessment (empty when none could be computed).
     public var resourceID: String
-    /// The resource as FHIR R4 JSON.
+    /// The resources of this version as a JSON array of Bundle entries (`fullUrl` + `resource`; they refer
+    /// to each other by those fullUrls): the RiskAssessment and its companions (score Observation,
+    /// normalized inputs, Provenance), or an OperationOutcome saying why it could not be computed.
     public var resource: [UInt8]
 
     public init(kind: String, version: Int, fingerprint: String, resourceID: String, resource: [UInt8]) {

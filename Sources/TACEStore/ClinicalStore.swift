@@ -62,13 +62,17 @@ public protocol ClinicalStore: Sendable {
     /// The stored patients having `identifier`.
     func patients(with identifier: PatientIdentifier) async throws -> [StoredPatientID]
 
+    /// The bytes of a committed unit exactly as given to `commit`, or nil if unknown: re-reading a unit
+    /// after a mapping change starts here.
+    func messageRaw(_ id: StoredMessageID) async throws -> [UInt8]?
+
     /// Patients whose `dataVersion` is newer than the data their current assessments were computed from,
     /// oldest change first.
     func dirtyPatients(limit: Int) async throws -> [StoredPatientID]
 
     /// Records new assessment versions for a patient (an empty list records that nothing changed) and marks
     /// the patient clean up to `dataVersion` (it stays dirty if newer data arrived meanwhile).
-    /// All or nothing: on `.versionConflict` nothing is written.
+    /// All or nothing: on `.versionConflict` nothing is written. An unknown patient is a `StoreError`.
     func recordAssessments(_ drafts: [AssessmentDraft], patient: StoredPatientID, dataVersion: Int64, at: String) async throws -> AssessmentWriteOutcome
 
     /// The current (not superseded) version of each assessment kind of a patient, by kind.

@@ -7,6 +7,7 @@ public final class InMemoryStore: ClinicalStore {
     private struct State {
         var messages: [IngestKey: StoredMessageID] = [:]
         var messageOrder: [IngestKey] = []
+        var raw: [StoredMessageID: [UInt8]] = [:]
         var patientIdentifiers: [StoredPatientID: Set<PatientIdentifier>] = [:]
         var patientByIdentifier: [PatientIdentifier: StoredPatientID] = [:]
         var dataVersion: [StoredPatientID: Int64] = [:]
@@ -46,18 +47,27 @@ public final class InMemoryStore: ClinicalStore {
     private static func commit(_ unit: IncomingUnit, into s: inout State) -> CommitOutcome {
         if let existing = s.messages[unit.key] { return .duplicate(of: existing) }
         // Resolve every claim before writing anything: a conflict writes nothing.
-        var resolved: [StoredPatientID?] = []
-        for (index, claim) in unit.patients.enumerated() {
-            let matches = Set(claim.identifiers.compactMap { s.patientByIdentifier[$0] })
-            if matches.count > 1 { return .patientConflict(claim: index) }
-            resolved.append(matches.first)
+        var known: [PatientIdentifier: StoredPatientID] = [:]
+        for claim in unit.patients {
+            for identifier in claim.identifiers { known[identifier] = s.patientByIdentifier[identifier] }
+        }
+        let resolved: [ClaimResolution]
+        switch ClaimResolution.resolve(unit.patients, stored: known) {
+        case .conflict(let claim): return .patientConflict(claim: claim)
+        case .resolved(let resolutions): resolved = resolutions
         }
         let messageID = StoredMessageID(rawValue: s.makeID())
         s.messages[unit.key] = messageID
         s.messageOrder.append(unit.key)
+        s.raw[messageID] = unit.raw
         var patients: [StoredPatientID] = []
         for (index, claim) in unit.patients.enumerated() {
-            let id = resolved[index] ?? StoredPatientID(rawValue: s.makeID())
+            let id: StoredPatientID
+            switch resolved[index] {
+            case .existing(let existing): id = existing
+            case .new(let first) where first < index: id = patients[first]
+            case .new: id = StoredPatientID(rawValue: s.makeID())
+            }
             for identifier in claim.identifiers {
                 s.patientByIdentifier[identifier] = id
                 s.patientIdentifiers[id, default: []].insert(identifier)
@@ -105,6 +115,10 @@ public final class InMemoryStore: ClinicalStore {
         state.withLock { s in s.patientByIdentifier[identifier].map { [$0] } ?? [] }
     }
 
+    public func messageRaw(_ id: StoredMessageID) async throws -> [UInt8]? {
+        state.withLock { s in s.raw[id] }
+    }
+
     public func dirtyPatients(limit: Int) async throws -> [StoredPatientID] {
         state.withLock { s in
             s.dataVersion.filter { $0.value > (s.assessedVersion[$0.key] ?? 0) }
@@ -115,7 +129,10 @@ public final class InMemoryStore: ClinicalStore {
     }
 
     public func recordAssessments(_ drafts: [AssessmentDraft], patient: StoredPatientID, dataVersion: Int64, at: String) async throws -> AssessmentWriteOutcome {
-        state.withLock { s in
+        try state.withLock { s in
+            guard s.patientIdentifiers[patient] != nil else {
+                throw StoreError(operation: "record assessments", reason: "\(patient) does not exist")
+            }
             for d in drafts {
                 let current = s.assessments.last { $0.patient == patient && $0.kind == d.kind && !$0.isSuperseded }?.version ?? 0
                 if current != d.version - 1 { return .versionConflict(kind: d.kind) }

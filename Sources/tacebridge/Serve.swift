@@ -120,7 +120,7 @@ struct Serve: AsyncParsableCommand {
         if token == nil && host != "127.0.0.1" && host != "localhost" && host != "::1" {
             logger.warning("HTTP without --token-file on a non-loopback address: anyone who can reach it can read assessments")
         }
-        let ingest: any ClinicalIngest
+        let ingest: IngestService
         do {
             ingest = try await ServeIngest.open(store: store, setup: setup, logger: logger)
         } catch {
@@ -138,12 +138,19 @@ struct Serve: AsyncParsableCommand {
             ingest: ingest, metrics: metrics, mappings: setup.mappings, scoring: setup.configuration,
             now: { Setup.clockNow() }, logger: Logger(label: "tacebridge.http"),
             onServerRunning: { port in printError("tacebridge: HTTP listening on \(host):\(port)") })
-        // Services stop in reverse order: MLLP first (its senders resend), then HTTP.
+        // Services stop in reverse order: MLLP first (in-flight frames commit and are acknowledged), then
+        // HTTP (requests in progress answer), then the recompute loop (its current pass completes).
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: http), .init(service: MLLPService(listener: listener))],
+            services: [.init(service: RecomputeService(ingest: ingest)), .init(service: http), .init(service: MLLPService(listener: listener))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await ingest.store.close()
+            throw error
+        }
+        try? await ingest.store.close()
         printError("tacebridge: stopped")
     }
 

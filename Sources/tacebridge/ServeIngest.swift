@@ -1,12 +1,36 @@
 import Logging
+import ServiceLifecycle
 import TACEBridgeKit
 import TACEIngest
+import TACEStore
+import TACEStores
 
 /// Opens the store and the ingest layer behind `serve`.
 enum ServeIngest {
-    /// TODO(integrator): return the real `IngestService` over the store named by `store` (SQLite path or
-    /// postgres:// URL) once it is on main. Until then `serve` refuses to start rather than pretend to store.
-    static func open(store: String, setup: Setup, logger: Logger) async throws(TACEBridgeError) -> any ClinicalIngest {
-        throw TACEBridgeError(.configuration, "--store \(store): this build has no ingest service yet (IngestService is not merged)")
+    /// The ingest service over the store at `store` (SQLite path, created and migrated on first use, or a
+    /// postgres:// URL). Errors name the location, never a password or patient data.
+    static func open(store location: String, setup: Setup, logger: Logger) async throws(TACEBridgeError) -> IngestService {
+        let store: any ClinicalStore
+        do {
+            store = try await openStore(location)
+        } catch {
+            throw TACEBridgeError(.configuration, "--store: \(error)")
+        }
+        let settings = IngestSettings(mappings: setup.mappings, scoring: setup.configuration, refractoriness: setup.refractoriness)
+        return IngestService(store: store, settings: settings)
+    }
+}
+
+/// Recomputes the assessments of patients with new data while the service runs (woken by commits);
+/// on graceful shutdown it finishes its current pass.
+struct RecomputeService: Service {
+    let ingest: IngestService
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await ingest.recomputeContinuously()
+        } onGracefulShutdown: {
+            ingest.finishRecomputing()
+        }
     }
 }

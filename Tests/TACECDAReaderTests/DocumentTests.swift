@@ -153,10 +153,25 @@ struct DocumentTests {
         #expect(out.report.resourcesByType["CDA act"] == 1)
     }
 
-    @Test(arguments: ["active", "aborted", "cancelled", "new"])
+    @Test(arguments: ["active", "new"])
     func procedureThatIsNotCompletedIsNoSession(status: String) throws {
         let item = try onlySkip(read(xml: document([tace(status: status)])))
         #expect(item.kind == .procedureNotCompleted)
+    }
+
+    /// Review 13: an aborted TACE (begun, not completed) or a cancelled one (abandoned before it began) is kept as
+    /// an attempt not completed — it breaks a chain of sessions — in the FHIR Procedure.status words.
+    @Test(arguments: [("aborted", ProcedureStatus.stopped), ("cancelled", .notDone)])
+    func abortedOrCancelledTACEIsKeptAsNotCompleted(status: String, expected: ProcedureStatus) throws {
+        let o = try only(read(xml: document([tace(status: status)])))
+        #expect(o.concept == .tace && o.value == .coded(expected.rawValue) && o.status == .final)
+        #expect(o.value.notCompletedProcedureStatus == expected)
+    }
+
+    @Test func anAbortedOtherTreatmentIsStillSkipped() throws {
+        let ablation = tace(status: "aborted").replacingOccurrences(of: "code=\"tace\" codeSystem=\"\(procedures)\"",
+                                                                   with: "code=\"ablation\" codeSystem=\"\(procedures)\"")
+        #expect(try onlySkip(read(xml: document([ablation]))).kind == .procedureNotCompleted)
     }
 
     @Test func procedureWithoutStatusOrWithAnotherCodeIsNoSession() throws {

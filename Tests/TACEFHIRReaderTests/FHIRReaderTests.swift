@@ -349,6 +349,30 @@ struct BundleTests {
         #expect(out.report.skippedByKind[.procedureNotCompleted] == 1)
     }
 
+    /// Review 13: a stopped or not-done TACE is kept (it breaks a chain of sessions), with its status as the value.
+    @Test(arguments: ["stopped", "not-done"])
+    func tACEThatWasNotCompletedIsKeptWithItsStatus(status: String) throws {
+        let json = """
+        {"resourceType":"Procedure","id":"t1","status":"\(status)","code":{"coding":[{"system":"https://tacebridge.org/fhir/CodeSystem/hcc-procedures","code":"tace"}]},
+         "subject":{"reference":"Patient/p1"},"performedDateTime":"2025-03-11"}
+        """
+        let out = try read(json)
+        #expect(out.observations.count == 1)
+        #expect(out.observations.first?.value == .coded(status))
+        #expect(out.observations.first?.value.notCompletedProcedureStatus?.rawValue == status)
+        #expect(out.report.skippedByKind[.procedureNotCompleted] == nil)
+    }
+
+    @Test func anotherTreatmentThatWasStoppedIsNotRead() throws {
+        let json = """
+        {"resourceType":"Procedure","id":"a1","status":"stopped","code":{"coding":[{"system":"https://tacebridge.org/fhir/CodeSystem/hcc-procedures","code":"ablation"}]},
+         "subject":{"reference":"Patient/p1"},"performedDateTime":"2025-03-11"}
+        """
+        let out = try read(json)
+        #expect(out.observations.isEmpty)
+        #expect(out.report.skippedByKind[.procedureNotCompleted] == 1)
+    }
+
     @Test func otherResourceTypesAreCountedAsIgnored() throws {
         let out = try read(#"{"resourceType":"Encounter","id":"e1","status":"finished"}"#)
         #expect(out.report.skippedByKind[.ignoredResourceType] == 1)

@@ -155,6 +155,18 @@ struct MLLPListenerTests {
         }
     }
 
+    @Test func senderThatHalfClosesAfterItsLastFrameStillGetsTheACKs() async throws {
+        try await withListener(ingest: FakeIngest(delay: .milliseconds(50))) { listener, _ in
+            let acks = try await MLLPTestClient.with(port: listener.port) { client in
+                try await client.sendFramed(oru("H1"))
+                try await client.sendFramed(oru("H2"))
+                try await client.closeOutput()
+                return try await client.readUntilClosed()
+            }
+            #expect(acks.map { msa($0).control } == ["H1", "H2"])
+        }
+    }
+
     @Test func idleConnectionIsClosedAfterTheTimeout() async throws {
         try await withListener(ingest: FakeIngest(), configuration: MLLPConfiguration(port: 0, idleTimeout: .milliseconds(200))) { listener, metrics in
             let acks = try await MLLPTestClient.with(port: listener.port) { client in

@@ -6,10 +6,13 @@ import NIOPosix
 final class MLLPTestClient {
     private var iterator: NIOAsyncChannelInboundStream<MLLPInbound>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private let channel: any Channel
 
-    private init(_ inbound: NIOAsyncChannelInboundStream<MLLPInbound>, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+    private init(_ inbound: NIOAsyncChannelInboundStream<MLLPInbound>, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+                 channel: any Channel) {
         iterator = inbound.makeAsyncIterator()
         self.outbound = outbound
+        self.channel = channel
     }
 
     /// Connects, runs `body` with the client, then closes the connection.
@@ -22,12 +25,18 @@ final class MLLPTestClient {
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
-            try await body(MLLPTestClient(inbound, outbound))
+            try await body(MLLPTestClient(inbound, outbound, channel: channel.channel))
         }
     }
 
     func send(_ bytes: [UInt8]) async throws {
-        try await outbound.write(ByteBuffer(bytes: bytes))
+        // Straight to the channel, so a following half-close cannot overtake it.
+        try await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
+    }
+
+    /// Half-closes: no more bytes from this side, replies still readable.
+    func closeOutput() async throws {
+        try await channel.close(mode: .output)
     }
 
     func sendFramed(_ content: [UInt8]) async throws {

@@ -7,10 +7,10 @@ struct ReTreatmentScoreTests {
     /// TACE-1 on day 0 (labs on day −2, 5 Child-Pugh points), TACE-2 on day 60 (labs on day 58),
     /// evaluation of TACE-1 on day 30.
     func course(ast1: Double = 40, ast2: Double = 40, albumin2: Double = 40, overall: String = "PR",
-                afp: Double = 50, bclc: String? = "B") -> PatientTimeline {
+                afp: Double = 50, bclc: String? = "B", bclcDay: Int = -10) -> PatientTimeline {
         var obs = P.liver(-2) + P.liver(58, albumin: albumin2)
         obs += [P.quantity(.ast, ast1, -2), P.quantity(.ast, ast2, 58), P.afp(afp, -2), P.overall(overall, 30)]
-        if let bclc { obs.append(P.coded(.bclcStage, bclc, -10)) }
+        if let bclc { obs.append(P.coded(.bclcStage, bclc, bclcDay)) }
         return P.timeline(obs, P.tace(0), P.tace(60))
     }
 
@@ -86,11 +86,24 @@ struct ReTreatmentScoreTests {
         #expect(single.missing == ["the evaluation day is the day of the first TACE: there is no interval before a second one"])
     }
 
-    @Test func withOneSessionTheSecondIsPlannedOnTheEvaluationDay() {
+    /// Review 18: with one session recorded, the values "before TACE-2" are read as of the evaluation day, and the
+    /// rationale says which day that was and where it came from — never a silent "today".
+    @Test func withOneSessionTheEvaluationDayStandsForTACE2AndIsNamed() {
         let t = P.timeline(P.liver(-2), P.liver(50), [P.quantity(.ast, 40, -2), P.quantity(.ast, 80, 50), P.overall("SD", 30)], P.tace(0))
         let s = art(t, on: 55)
         #expect(s.points == 5)
-        #expect(s.rationale.contains("second TACE planned on 2025-03-06"))
+        #expect(s.rationale.contains("second TACE not yet recorded: values before it taken as of the evaluation day 2025-03-06 (the as-of day given)"))
+        let run = ReTreatmentScores.both(t, on: P.day(55), dayOrigin: .runDay)
+        for score in run {
+            #expect(score.rationale.contains("second TACE not yet recorded: values before it taken as of 2025-03-06, the day of this run"
+                                             + " (no as-of day given, so a run on another day can give another result"), "\(score.kind)")
+        }
+        // The day matters: the AST of day 50 is within art.labLookbackDays of day 55 and of day 80, not of day 81.
+        #expect(art(t, on: 80).points == 5)
+        #expect(!art(t, on: 81).isComputed)
+        // A recorded second session is named as such, whatever the day's origin.
+        let two = ReTreatmentScores.both(course(), on: P.day(100), dayOrigin: .runDay)
+        #expect(two.allSatisfy { $0.rationale.contains("TACE-1 2025-01-10, second TACE 2025-03-11;") && !$0.rationale.contains("not yet recorded") })
     }
 
     @Test("ABCR AFP item at 200 ng/mL", arguments: [(200.0, 0.0), (201.0, 1.0)])
@@ -122,7 +135,42 @@ struct ReTreatmentScoreTests {
         let d = abcr(course(bclc: "D"))
         #expect(!d.isComputed && d.missing.contains { $0.contains("stages A to C") })
         let none = abcr(course(bclc: nil))
-        #expect(!none.isComputed && none.missing.contains("no BCLC stage recorded on or before TACE-1"))
+        #expect(!none.isComputed && none.missing.contains("no BCLC stage recorded in the 60 days up to TACE-1 (abcr.bclcLookbackDays)"))
+    }
+
+    /// Review 18: the BCLC stage "at baseline" is the last one recorded within abcr.bclcLookbackDays (default 60)
+    /// up to TACE-1's day, both ends inclusive.
+    @Test("ABCR BCLC lookback: 60 days before TACE-1 is in, 61 out; the day of TACE-1 is in, the day after out",
+          arguments: [(-60, true), (-61, false), (0, true), (1, false)])
+    func abcrBCLCLookback(day: Int, used: Bool) {
+        let s = abcr(course(bclc: "C", bclcDay: day))
+        #expect((s.items.first { $0.name == "BCLC" }?.points == 3) == used)
+        #expect(s.isComputed == used)
+        if !used {
+            #expect(s.missing.contains { $0.hasPrefix("no BCLC stage recorded in the 60 days up to TACE-1 (abcr.bclcLookbackDays)") })
+        }
+    }
+
+    @Test("abcr.bclcLookbackDays is a named parameter", arguments: [(29, false), (30, true)])
+    func abcrBCLCLookbackParameter(lookback: Int, used: Bool) {
+        let c = RefractorinessConfiguration().with("abcr.bclcLookbackDays", "\(lookback)")
+        let s = ReTreatmentScores.abcr(course(bclc: "B", bclcDay: -30), on: P.day(100), configuration: c)
+        #expect(s.isComputed == used)
+        #expect(s.rationale.contains("at most \(lookback) days before TACE-1 (abcr.bclcLookbackDays)"))
+        if !used { #expect(s.rationale.contains("(the last one, 2024-12-11, is older)")) }
+    }
+
+    /// §6.2: record `bclcVersion`. The edition is stated by a parameter (stage records carry none) and echoed;
+    /// it does not change the points.
+    @Test("abcr.bclcVersion is echoed", arguments: [("unstated", "edition of the recorded stages not stated"),
+                                                     ("pre-2022", "recorded stages follow the pre-2022 BCLC"),
+                                                     ("2022", "recorded stages follow BCLC 2022")])
+    func abcrBCLCVersionIsEchoed(version: String, text: String) {
+        let c = RefractorinessConfiguration().with("abcr.bclcVersion", version)
+        let s = ReTreatmentScores.abcr(course(bclc: "B"), on: P.day(100), configuration: c)
+        #expect(s.points == -1)
+        #expect(s.rationale.contains("abcr.bclcVersion=\(version): \(text)"))
+        #expect(c.echoText.contains("abcr.bclcVersion=\(version)"))
     }
 }
 

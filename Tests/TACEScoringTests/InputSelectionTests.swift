@@ -144,6 +144,18 @@ struct InputSelectionTests {
         #expect(c.source == .runTime && c.time == run)
         #expect(IndexDateSource.firstTACE.rawValue == "first-tace")
     }
+
+    /// A TACE begun and aborted or not performed is read for the refractoriness timeline (review 13), but it is no
+    /// first TACE: p-TACE's index stays the first completed one.
+    @Test(arguments: ["stopped", "not-done"])
+    func aTACENotCompletedIsNeverTheIndex(status: String) {
+        let run = ClinicalTime(fhir: "2025-03-01T12:00:00Z")!
+        let attempt = T.obs(.tace, .coded(status), at: ClinicalTime(fhir: "2025-01-05"))
+        let done = T.obs(.tace, .event, at: ClinicalTime(fhir: "2025-01-20"))
+        let i = resolveIndexDate(asOf: nil, observations: [attempt, done], runTime: run)
+        #expect(i.source == .firstTACE && i.time == ClinicalTime(fhir: "2025-01-20")!)
+        #expect(resolveIndexDate(asOf: nil, observations: [attempt], runTime: run).source == .runTime)
+    }
 }
 
 @Suite("Selection details found in review")

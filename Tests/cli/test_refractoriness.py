@@ -22,6 +22,7 @@ EXPECTED = {
     "chain-non-selective": ("not", "not", "ind", "ind", "ind", "not"),
     "chain-inadequate": ("not", "not", "ind", "ind", "ind", "not"),
     "chain-other-treatment": ("not", "not", "not", "not", "ind", "not"),
+    "chain-aborted-session": ("R 2025-06-09", "R 2025-06-09", "not", "R 2025-06-09", "R 2025-06-09", "not"),
     "jsh-c1b-progression": ("R 2025-04-10", "R 2025-04-10", "ind", "ind", "ind", "not"),
     "jsh-c3-vascular-invasion": ("R 2025-02-09", "R 2025-02-09", "not", "not", "ind", "not"),
     "jsh-c4-extrahepatic-spread": ("R 2025-02-09", "R 2025-02-09", "ind", "ind", "ind", "not"),
@@ -155,6 +156,8 @@ def test_unknown_definition_is_a_usage_error(tacebridge):
 @pytest.mark.parametrize("setting, name, definition, expected", [
     ("chain.nonQualifyingSession=skip", "chain-non-selective", "jsh-lcsgj-2014", ("refractory", "2025-06-09")),
     ("chain.breakOnOtherTreatment=false", "chain-other-treatment", "jsh-lcsgj-2014", ("refractory", "2025-04-10")),
+    ("chain.nonQualifyingSession=skip", "chain-aborted-session", "jsh-lcsgj-2014", ("refractory", "2025-04-10")),
+    ("chain.nonQualifyingSession=skip", "chain-aborted-session", "iasl", ("refractory", "2025-06-09")),
     ("jsh.requireModification=true", "jsh-c1a-insufficient", "jsh-lcsgj-2014", ("indeterminate", None)),
     ("jsh2021.markerRule=notDecreased", "marker-rise-19", "jsh-2021", ("refractory", "2025-02-19")),
     ("tw.sessions=3", "jsh-c1a-insufficient", "taiwan", ("not-refractory", None)),
@@ -248,7 +251,7 @@ def test_timeline_stderr_never_carries_patient_data(tacebridge):
                 assert r["name"][0]["family"] not in err
                 assert r["identifier"][0]["value"] not in err
                 assert r["id"] not in err.replace("samples/refractoriness/", "")
-    assert "refractoriness: 15 patient(s) with TACE sessions" in err
+    assert "refractoriness: 16 patient(s) with TACE sessions" in err
 
 
 def test_a_course_recorded_in_cda_gives_the_same_verdicts_as_in_fhir(tacebridge, tmp_path):
@@ -290,3 +293,128 @@ def test_a_course_recorded_in_cda_gives_the_same_verdicts_as_in_fhir(tacebridge,
     fhir, _ = score(tacebridge, sample("eval-28-days"))
     assert verdicts(cda) == verdicts(fhir)
     assert verdicts(cda)["jsh-lcsgj-2014"] == ("refractory", "2025-04-08")
+
+
+ARC = "2.25.266675152872840268072037486434022479387"
+# Value code systems (CDA codeSystem OIDs, mappings/code-system-oids.csv) of the coded imaging concepts.
+IMAGING_VALUE_OIDS = {"mrecist-response": f"{ARC}.2.2", "portal-vein-invasion": f"{ARC}.2.3",
+                      "extrahepatic-spread": f"{ARC}.2.4", "mrecist-target-response": f"{ARC}.2.9"}
+
+
+def split_by_format(bundle, mrn):
+    """One sample course split three ways: imaging findings (the hcc-imaging Observations: mRECIST target and
+    overall, viable percent, tumor count, Vp, spread) into one CDA document, AFP into one HL7 v2 ORU, everything
+    else (TACE Procedures and their attributes, other labs, clinical records) left in the FHIR Bundle. Same values,
+    same days."""
+    kept, cda, obx = [], [], []
+    for e in bundle["entry"]:
+        r = e["resource"]
+        coding = r.get("code", {}).get("coding", [{}])[0] if r["resourceType"] == "Observation" else {}
+        if coding.get("code") == "1834-1":
+            d = r["effectiveDateTime"].replace("-", "")
+            obx.append(f"OBX|{len(obx) + 1}|NM|1834-1^^LN||{r['valueQuantity']['value']}|ng/mL^^UCUM|||||F|||{d}")
+        elif coding.get("system", "").endswith("/CodeSystem/hcc-imaging"):
+            code, day = coding["code"], r["effectiveDateTime"].replace("-", "")
+            if "valueQuantity" in r:
+                value = f'<value xsi:type="PQ" value="{r["valueQuantity"]["value"]}" unit="%"/>'
+            elif "valueInteger" in r:
+                value = f'<value xsi:type="INT" value="{r["valueInteger"]}"/>'
+            else:
+                v = r["valueCodeableConcept"]["coding"][0]["code"]
+                value = f'<value xsi:type="CD" code="{v}" codeSystem="{IMAGING_VALUE_OIDS[code]}"/>'
+            cda.append(f'<entry><observation classCode="OBS" moodCode="EVN"><id root="2.999.9" extension="{r["id"]}"/>'
+                       f'<code code="{code}" codeSystem="{ARC}.1.1"/><statusCode code="completed"/>'
+                       f'<effectiveTime value="{day}"/>{value}</observation></entry>')
+        else:
+            kept.append(e)
+    document = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                '<typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/><id root="2.999.9" extension="doc-imaging"/>'
+                '<code code="18748-4" codeSystem="2.16.840.1.113883.6.1"/><effectiveTime value="20250701"/>'
+                f'<recordTarget><patientRole><id root="2.999.7.7" extension="{mrn}"/></patientRole></recordTarget>'
+                '<component><structuredBody><component><section>' + "".join(cda) +
+                '</section></component></structuredBody></component></ClinicalDocument>\n')
+    segments = ["MSH|^~\\&|LIS|WESTBROOK|TACE|ONCO|20250701090000+0000||ORU^R01|AFP-1|P|2.5.1",
+                f"PID|1||{mrn}^^^WESTBROOK^MR", "OBR|1||F1|1834-1^^LN"] + obx
+    rest = dict(bundle, entry=kept)
+    return rest, document, ("\r".join(segments) + "\r").encode(), len(cda), len(obx)
+
+
+@pytest.mark.parametrize("name, imaging, afp", [("jsh-c1a-insufficient", 10, 1), ("marker-rise-21", 5, 3)])
+def test_cda_imaging_hl7v2_afp_and_fhir_procedures_give_the_fhir_verdicts(tacebridge, tmp_path, name, imaging, afp):
+    """Review, test gaps: the same patient's course with its imaging findings (mRECIST target and overall
+    categories, viable percent, tumor count, Vp, spread) in a CDA document, its AFP in an HL7 v2 ORU and its TACE
+    sessions as FHIR Procedures — linked through one site assigning-authorities.csv (the CDA root OID and the HL7 v2
+    namespace both name the FHIR MRN system) — gives the verdicts and ART/ABCR of the all-FHIR sample. Lima's
+    verdicts rest on the CDA viable percents and categories, Romeo's JSH verdict on the HL7 v2 AFP rise."""
+    bundle = json.loads((ROOT / sample(name)).read_text())
+    mrn = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")["identifier"][0]["value"]
+    rest, document, oru, n_cda, n_obx = split_by_format(bundle, mrn)
+    assert (n_cda, n_obx) == (imaging, afp)
+    assert not any(e["resource"]["resourceType"] == "Observation" and e["resource"]["code"]["coding"][0]["system"].endswith("hcc-imaging")
+                   for e in rest["entry"])
+    (tmp_path / "rest.json").write_text(json.dumps(rest))
+    (tmp_path / "imaging.xml").write_text(document)
+    (tmp_path / "afp.hl7").write_bytes(oru)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "assigning-authorities.csv").write_text(
+        "authority,system\nWESTBROOK,https://fhir.westbrook-hospital.test/sid/mrn\n2.999.7.7,https://fhir.westbrook-hospital.test/sid/mrn\n")
+    mixed, proc = score(tacebridge, "--mappings", site, tmp_path / "imaging.xml", tmp_path / "afp.hl7", tmp_path / "rest.json")
+    fhir_only, _ = score(tacebridge, sample(name))
+    assert verdicts(mixed) == verdicts(fhir_only)
+    assert [verdicts(mixed)[d] for d in DEFINITIONS] == expected_pairs(EXPECTED[name])
+
+    def retreatment(b):
+        return {r["method"]["coding"][0]["code"]: (r["prediction"][0].get("qualitativeRisk", {}).get("coding", [{}])[0].get("code"))
+                for r in by_type(b, "RiskAssessment") if r["method"]["coding"][0]["code"] in ("art", "abcr")}
+    assert retreatment(mixed) == retreatment(fhir_only)
+    if name == "jsh-c1a-insufficient":
+        assert retreatment(mixed) == {"art": "high", "abcr": "moderate"}
+
+
+def test_an_aborted_session_is_shown_and_breaks_the_chain(tacebridge):
+    """Review 13: Kilo's TACE attempt of 2025-02-24 (Procedure.status stopped) is listed as not performed, named in
+    every rationale as the chain break, in the basis of the non-refractory verdicts, and never counted as TACE-2."""
+    out = tacebridge("timeline", "--quiet", "--now", NOW, sample("chain-aborted-session"), check_exit=0).stdout.decode()
+    assert re.search(r"2\s+2025-02-24\s+no \(stopped\)", out)
+    assert re.search(r"2025-04-10\s+#3 \+30 d\s+70 %", out)
+    bundle, _ = score(tacebridge, sample("chain-aborted-session"))
+    for r in by_type(bundle, "RiskAssessment"):
+        code = r["method"]["coding"][0]["code"]
+        rationale = r["prediction"][0].get("rationale", "")
+        if code in DEFINITIONS:
+            assert "session 2025-02-24 TACE begun and not completed (status stopped): chain broken" in rationale, code
+            if r["prediction"][0]["qualitativeRisk"]["coding"][0]["code"] == "not-refractory":
+                assert "Procedure/refr-kilo-tace-attempt" in [b.get("reference") for b in r["basis"]], code
+    timeline = tacebridge("timeline", "--quiet", "--now", NOW, sample("chain-aborted-session"), check_exit=0).stdout.decode()
+    assert "TACE-1 2025-01-10, second TACE 2025-03-11; not counted as TACE-1 or TACE-2: TACE attempt 2025-02-24 begun and not completed (status stopped)" in timeline
+    doc = json.loads(tacebridge("timeline", "--quiet", "--now", NOW, "--format", "json", sample("chain-aborted-session"), check_exit=0).stdout)
+    sessions = doc["patients"][0]["sessions"]
+    assert [(s["date"], s.get("performed", True), s.get("procedureStatus"), s["qualifying"]) for s in sessions] == [
+        ("2025-01-10", True, None, True), ("2025-02-24", False, "stopped", False),
+        ("2025-03-11", True, None, True), ("2025-05-10", True, None, True)]
+    converted = json.loads(tacebridge("convert", "--quiet", sample("chain-aborted-session"), check_exit=0).stdout)
+    statuses = sorted(r["status"] for r in by_type(converted, "Procedure"))
+    assert statuses == ["completed", "completed", "completed", "stopped"]
+
+
+def test_with_one_session_the_day_standing_for_tace2_is_named(tacebridge):
+    """Review 18: with one TACE recorded, ART/ABCR read "before TACE-2" as of the evaluation day: the --as-of day
+    when given, else the run day — and then the rationale warns that another run day can give another result."""
+    run_day = tacebridge("timeline", "--quiet", "--now", NOW, sample("marker-rise-21"), check_exit=0).stdout.decode()
+    assert ("second TACE not yet recorded: values before it taken as of 2026-01-01, the day of this run (no as-of day given, "
+            "so a run on another day can give another result") in run_day
+    as_of = tacebridge("timeline", "--quiet", "--now", NOW, "--as-of", "2025-03-01", sample("marker-rise-21"), check_exit=0).stdout.decode()
+    assert "second TACE not yet recorded: values before it taken as of the evaluation day 2025-03-01 (the as-of day given)" in as_of
+    assert "the day of this run" not in as_of
+
+
+def test_abcr_bclc_parameters_are_listed_and_echoed(tacebridge):
+    out = tacebridge("parameters", check_exit=0).stdout.decode()
+    assert "abcr.bclcLookbackDays = 60" in out and "abcr.bclcVersion = unstated" in out
+    bundle, _ = score(tacebridge, "--set", "abcr.bclcVersion=pre-2022", sample("jsh-c1a-insufficient"))
+    abcr = next(r for r in by_type(bundle, "RiskAssessment") if r["method"]["coding"][0]["code"] == "abcr")
+    assert "abcr.bclcVersion=pre-2022: recorded stages follow the pre-2022 BCLC" in abcr["prediction"][0]["rationale"]
+    short, _ = score(tacebridge, "--set", "abcr.bclcLookbackDays=9", sample("jsh-c1a-insufficient"))
+    assert not [r for r in by_type(short, "RiskAssessment") if r["method"]["coding"][0]["code"] == "abcr"]

@@ -39,9 +39,9 @@ class Patient:
         resource.update(body)
         self.entries.append({"fullUrl": f"{HOST}/{rtype}/{rid}", "resource": resource})
 
-    def procedure(self, name, day, code="tace", display="Transarterial chemoembolization"):
+    def procedure(self, name, day, code="tace", display="Transarterial chemoembolization", status="completed"):
         self.add("Procedure", f"{self.pid}-{name}", {
-            "status": "completed",
+            "status": status,
             "code": {"coding": [{"system": BASE + "/CodeSystem/hcc-procedures", "code": code, "display": display}]},
             "subject": {"reference": "Patient/" + self.pid},
             "performedDateTime": date(day),
@@ -204,6 +204,17 @@ def main():
     p.imaging("ct-2-overall", 90, "mrecist-response", "SD")
     samples["chain-other-treatment.json"] = p
 
+    # Kilo: an aborted TACE attempt (Procedure.status stopped) between the first and second sessions; every
+    # session performed is evaluated at +30 d with viable 70 %, target SD, overall SD; curative intent.
+    p = Patient("refr-kilo", "Kilo")
+    p.baseline()
+    for n, day in ((1, 0), (2, 60), (3, 120)):
+        p.tace(n, day, **({"treatment_intent": "curative"} if n == 1 else {}))
+        p.viable(f"ct-{n}-viable", day + 30, 70)
+        p.imaging(f"ct-{n}-target", day + 30, "mrecist-target-response", "SD")
+        p.imaging(f"ct-{n}-overall", day + 30, "mrecist-response", "SD")
+    p.procedure("tace-attempt", 45, status="stopped")
+    samples["chain-aborted-session.json"] = p
     # Victor: two consecutive increases of the tumor number (C1b), treated lesions responding.
     p = Patient("refr-victor", "Victor")
     p.baseline(count=1)

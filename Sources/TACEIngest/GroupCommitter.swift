@@ -1,0 +1,43 @@
+import TACEStore
+
+/// Commits units in batches: while one batch is being written, the units that arrive queue up and go
+/// into the next, so many concurrent senders share one transaction (and one fsync) instead of one each.
+/// Each caller resumes when its own unit is durable.
+actor GroupCommitter {
+    private let store: any ClinicalStore
+    private let maxBatch: Int
+    private var pending: [(unit: IncomingUnit, waiter: CheckedContinuation<CommitOutcome, any Error>)] = []
+    private var draining = false
+
+    init(store: any ClinicalStore, maxBatch: Int) {
+        self.store = store
+        self.maxBatch = max(1, maxBatch)
+    }
+
+    func commit(_ unit: IncomingUnit) async throws -> CommitOutcome {
+        try await withCheckedThrowingContinuation { waiter in
+            pending.append((unit, waiter))
+            if !draining {
+                draining = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(maxBatch))
+            pending.removeFirst(batch.count)
+            do {
+                let outcomes = try await store.commit(batch.map(\.unit))
+                guard outcomes.count == batch.count else {
+                    throw StoreError(operation: "commit", reason: "the store answered \(outcomes.count) outcomes for \(batch.count) units")
+                }
+                for (entry, outcome) in zip(batch, outcomes) { entry.waiter.resume(returning: outcome) }
+            } catch {
+                for entry in batch { entry.waiter.resume(throwing: error) }
+            }
+        }
+        draining = false
+    }
+}

@@ -1,0 +1,306 @@
+import TACEBridgeKit
+import TACEFHIRReader
+import TACEFHIRWriter
+import TACEHL7v2
+import TACEMappings
+import TACEModel
+import TACERefractoriness
+import TACEScoring
+import TACEStore
+
+/// Everything the ingest layer is configured with.
+public struct IngestSettings: Sendable {
+    public var mappings: MappingTables
+    public var scoring: ScoringConfiguration
+    public var refractoriness: RefractorinessConfiguration
+    /// Refractoriness definitions evaluated on recompute (default all, JSH-LCSGJ 2014 first).
+    public var definitions: [RefractorinessDefinition] = RefractorinessDefinition.allCases
+    public var reTreatmentScores = true
+    public var policy = IngestPolicy()
+    /// Most units written in one store transaction.
+    public var maxBatch = 512
+
+    public init(mappings: MappingTables, scoring: ScoringConfiguration, refractoriness: RefractorinessConfiguration) {
+        self.mappings = mappings
+        self.scoring = scoring
+        self.refractoriness = refractoriness
+    }
+}
+
+/// The ingest layer over a store: reads units, commits them (in shared batches), dead-letters what cannot
+/// be used, and recomputes the assessments of patients with new data.
+public final class IngestService: ClinicalIngest {
+    public let store: any ClinicalStore
+    let reader: UnitReader
+    let recomputer: Recomputer
+    let committer: GroupCommitter
+    let clock: @Sendable () -> ClinicalTime
+    /// Wakes `recomputeContinuously` after commits.
+    private let changes: AsyncStream<Void>
+    private let changed: AsyncStream<Void>.Continuation
+
+    public init(store: any ClinicalStore, settings: IngestSettings, clock: @escaping @Sendable () -> ClinicalTime = Setup.clockNow) {
+        self.store = store
+        reader = UnitReader(mappings: settings.mappings, policy: settings.policy)
+        recomputer = Recomputer(scoring: settings.scoring, refractoriness: settings.refractoriness, definitions: settings.definitions,
+                                reTreatmentScores: settings.reTreatmentScores)
+        committer = GroupCommitter(store: store, maxBatch: settings.maxBatch)
+        self.clock = clock
+        (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    static func isoText(_ t: ClinicalTime) -> String {
+        ClinicalTime(epochSeconds: t.epochSeconds.rounded(.down), utcOffsetSeconds: 0, precision: .second).fhirDateTime
+    }
+
+    // MARK: HL7 v2
+
+    public func receiveHL7v2(_ bytes: [UInt8], from peer: String) async -> HL7v2Receipt {
+        let now = clock()
+        let at = Self.isoText(now)
+        func receipt(_ outcome: HL7v2Receipt.Outcome, _ message: HL7Message?, _ code: HL7AcknowledgmentCode,
+                     _ errors: [HL7AcknowledgmentError] = [], reason: String? = nil) -> HL7v2Receipt {
+            HL7v2Receipt(outcome: outcome, ack: HL7v2Acks.build(for: bytes, message: message, code: code, errors: errors, at: now), reason: reason)
+        }
+        let interchange: HL7Interchange
+        do {
+            interchange = try HL7Parser.parse(bytes)
+        } catch {
+            let reason = "malformed HL7 v2: " + error.description
+            let letter = NewDeadLetter(key: nil, format: SourceFormat.hl7v2ER7.rawValue, receivedFrom: peer, receivedAt: at, reason: reason,
+                                       location: "line \(error.line), column \(error.column)", raw: bytes)
+            let errors = [HL7AcknowledgmentError(code: .segmentSequenceError, diagnostic: reason)]
+            do {
+                let id = try await store.addDeadLetter(letter)
+                return receipt(.deadLettered(id), nil, .reject, errors, reason: reason)
+            } catch {
+                return receipt(.refused, nil, .error, [HL7AcknowledgmentError(code: .applicationInternalError, diagnostic: "store unavailable; resend")],
+                               reason: "store: \(error)")
+            }
+        }
+        guard interchange.messages.count == 1, let message = interchange.messages.first else {
+            let reason = "a frame must hold exactly one message; it holds \(interchange.messages.count)"
+            let letter = NewDeadLetter(key: nil, format: SourceFormat.hl7v2ER7.rawValue, receivedFrom: peer, receivedAt: at, reason: reason,
+                                       location: nil, raw: bytes)
+            let id = try? await store.addDeadLetter(letter)
+            return receipt(id.map { .deadLettered($0) } ?? .refused, interchange.messages.first, .reject,
+                           [HL7AcknowledgmentError(code: .segmentSequenceError, diagnostic: reason)], reason: reason)
+        }
+        do {
+            switch try await commit(reader.read(message, received: bytes, from: peer, at: at)) {
+            case .stored(let id):
+                return receipt(.stored(id), message, .accept)
+            case .duplicate(let id):
+                return receipt(.duplicate(of: id), message, .accept)
+            case .deadLettered(let id, let reason, let location):
+                let error = HL7AcknowledgmentError(code: .applicationInternalError, location: HL7v2Acks.location(location),
+                                                   diagnostic: "not stored (\(id)): " + reason)
+                return receipt(.deadLettered(id), message, .error, [error], reason: reason)
+            }
+        } catch {
+            return receipt(.refused, message, .error, [HL7AcknowledgmentError(code: .applicationInternalError, diagnostic: "store unavailable; resend")],
+                           reason: "store: \(error)")
+        }
+    }
+
+    enum UnitOutcome {
+        case stored(StoredMessageID)
+        case duplicate(StoredMessageID)
+        case deadLettered(DeadLetterID, reason: String, location: String?)
+    }
+
+    /// Commits a unit or writes its dead letter.
+    func commit(_ reading: UnitReading) async throws -> UnitOutcome {
+        switch reading {
+        case .deadLetter(let letter, _):
+            return .deadLettered(try await store.addDeadLetter(letter), reason: letter.reason, location: letter.location)
+        case .unit(let unit, _):
+            switch try await committer.commit(unit) {
+            case .stored(let id, _):
+                changed.yield()
+                return .stored(id)
+            case .duplicate(let id):
+                return .duplicate(id)
+            case .patientConflict:
+                let reason = "the patient's identifiers belong to more than one stored patient: linking them is a clinical decision"
+                let letter = NewDeadLetter(key: unit.key, format: unit.format.rawValue, receivedFrom: unit.receivedFrom, receivedAt: unit.receivedAt,
+                                           reason: reason, location: nil, raw: unit.raw)
+                return .deadLettered(try await store.addDeadLetter(letter), reason: reason, location: nil)
+            }
+        }
+    }
+
+    // MARK: Documents
+
+    public func receiveDocument(_ bytes: [UInt8], name: String, from peer: String) async -> DocumentReceipt {
+        let at = Self.isoText(clock())
+        var receipt = DocumentReceipt()
+        for reading in reader.read(document: bytes, name: name, from: peer, at: at) {
+            switch reading {
+            case .unit(_, let skipped), .deadLetter(_, let skipped):
+                for item in skipped where !reader.assembler.policy.deadLetterKinds.contains(item.kind) {
+                    receipt.skippedByKind[item.kind.rawValue, default: 0] += 1
+                }
+            }
+            do {
+                switch try await commit(reading) {
+                case .stored: receipt.stored += 1
+                case .duplicate: receipt.duplicates += 1
+                case .deadLettered(let id, _, _): receipt.deadLettered.append(id)
+                }
+            } catch {
+                receipt.failure = "store: \(error)"
+                return receipt
+            }
+        }
+        return receipt
+    }
+
+    // MARK: Dead letters
+
+    /// What a retry did.
+    public enum RetryOutcome: Sendable, Hashable {
+        case stored(units: Int, duplicates: Int)
+        case stillFailing(reason: String)
+        case alreadyResolved
+    }
+
+    /// Reads a dead letter's bytes again (with the mappings as they are now) and stores it if it can now be
+    /// used. The letter is resolved when every unit in it is stored (or already was).
+    public func retry(_ id: DeadLetterID) async throws -> RetryOutcome {
+        guard let letter = try await store.deadLetter(id) else { throw StoreError(operation: "retry", reason: "\(id) does not exist") }
+        guard letter.state == .open else { return .alreadyResolved }
+        let at = Self.isoText(clock())
+        let readings: [UnitReading]
+        if letter.letter.format == SourceFormat.hl7v2ER7.rawValue, let message = try? HL7Parser.parseMessage(letter.letter.raw) {
+            readings = [reader.read(message, received: letter.letter.raw, from: letter.letter.receivedFrom, at: at)]
+        } else {
+            readings = reader.read(document: letter.letter.raw, name: "dead-letter-\(id.rawValue)", from: letter.letter.receivedFrom, at: at)
+        }
+        var stored = 0
+        var duplicates = 0
+        var lastMessage: StoredMessageID?
+        var failures: [(String, String?)] = []
+        for reading in readings {
+            if case .deadLetter(let again, _) = reading {
+                // Only the units of this letter count: in a Bundle, other entries' letters are their own.
+                if letter.letter.key == nil || again.key == letter.letter.key || readings.count == 1 {
+                    failures.append((again.reason, again.location))
+                }
+                continue
+            }
+            switch try await commit(reading) {
+            case .stored(let m): stored += 1; lastMessage = m
+            case .duplicate(let m): duplicates += 1; lastMessage = m
+            case .deadLettered(_, let reason, let location): failures.append((reason, location))
+            }
+        }
+        if let (reason, location) = failures.first {
+            try await store.recordRetryFailure(id, reason: reason, location: location, at: at)
+            return .stillFailing(reason: reason)
+        }
+        guard let lastMessage else {
+            try await store.recordRetryFailure(id, reason: "no unit in the letter could be read", location: nil, at: at)
+            return .stillFailing(reason: "no unit in the letter could be read")
+        }
+        try await store.resolveDeadLetter(id, as: lastMessage, at: at)
+        return .stored(units: stored, duplicates: duplicates)
+    }
+
+    // MARK: Recompute
+
+    public func recomputeDirty(limit: Int) async throws -> RecomputeSummary {
+        var summary = RecomputeSummary()
+        var remaining = limit
+        while remaining > 0 {
+            let dirty = try await store.dirtyPatients(limit: min(remaining, 256))
+            if dirty.isEmpty { break }
+            for patient in dirty {
+                let one = try await recompute(patient)
+                summary.patients += 1
+                summary.created += one.created
+                summary.amended += one.amended
+                summary.unchanged += one.unchanged
+            }
+            remaining -= dirty.count
+        }
+        return summary
+    }
+
+    /// Recomputes until stopped (the task cancelled), woken by commits; for long-running services.
+    public func recomputeContinuously() async {
+        _ = try? await recomputeDirty(limit: .max)
+        for await _ in changes {
+            if Task.isCancelled { break }
+            _ = try? await recomputeDirty(limit: .max)
+        }
+    }
+
+    /// Stops `recomputeContinuously` after its current pass.
+    public func finishRecomputing() { changed.finish() }
+
+    /// Recomputes one patient: a kind whose result is unchanged writes nothing; a changed one is recorded
+    /// as a new version whose RiskAssessment amends the earlier one.
+    public func recompute(_ patient: StoredPatientID) async throws -> RecomputeSummary {
+        for _ in 0..<5 {
+            guard let snapshot = try await store.patient(patient) else {
+                throw StoreError(operation: "recompute", reason: "\(patient) does not exist")
+            }
+            let now = clock()
+            let kinds: [Recomputer.Kind]
+            do {
+                kinds = try recomputer.kinds(for: snapshot)
+            } catch {
+                throw StoreError(operation: "recompute \(patient)", reason: error.description)
+            }
+            let current = Dictionary(try await store.currentAssessments(patient: patient).map { ($0.kind, $0) }, uniquingKeysWith: { a, b in a.version > b.version ? a : b })
+            var summary = RecomputeSummary()
+            summary.patients = 1
+            var drafts: [AssessmentDraft] = []
+            for kind in kinds {
+                let fingerprint = ContentHash.hex(kind.render(nil, Recomputer.fingerprintTime))
+                let previous = current[kind.kind]
+                if previous?.fingerprint == fingerprint {
+                    summary.unchanged += 1
+                    continue
+                }
+                let amendment = previous.flatMap { p in
+                    p.resourceID.isEmpty ? nil : Amendment(replacedIdentifierSystem: kind.riskIdentifierSystem, replacedIdentifierValue: p.resourceID)
+                }
+                let resources = kind.render(amendment, now)
+                drafts.append(AssessmentDraft(kind: kind.kind, version: (previous?.version ?? 0) + 1, fingerprint: fingerprint,
+                                              resourceID: Recomputer.riskIdentifier(in: resources) ?? "", resource: resources))
+                if amendment != nil { summary.amended += 1 } else { summary.created += 1 }
+            }
+            switch try await store.recordAssessments(drafts, patient: patient, dataVersion: snapshot.dataVersion, at: Self.isoText(now)) {
+            case .recorded: return summary
+            case .versionConflict: continue  // another instance recorded first: read again
+            }
+        }
+        throw StoreError(operation: "recompute \(patient)", reason: "assessments kept changing under concurrent writers (5 attempts)")
+    }
+
+    // MARK: Queries
+
+    func patients(_ query: PatientQuery) async throws -> [StoredPatientID] {
+        switch query {
+        case .stored(let id): return [id]
+        case .identifier(let identifier): return try await store.patients(with: identifier)
+        }
+    }
+
+    public func riskAssessments(for patient: PatientQuery) async throws -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        for id in try await patients(patient) {
+            for a in try await store.currentAssessments(patient: id).sorted(by: { $0.kind < $1.kind }) {
+                out += Recomputer.riskAssessments(in: a.resource)
+            }
+        }
+        return out
+    }
+
+    public func assess(_ patient: PatientQuery) async throws -> [[UInt8]] {
+        for id in try await patients(patient) { _ = try await recompute(id) }
+        return try await riskAssessments(for: patient)
+    }
+}

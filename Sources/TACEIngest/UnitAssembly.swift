@@ -1,0 +1,110 @@
+import TACEFHIRReader
+import TACEModel
+import TACEStore
+
+/// A unit read from input: ready to commit, or a dead letter saying why not.
+enum UnitReading: Sendable {
+    case unit(IncomingUnit, skipped: [SkippedItem])
+    case deadLetter(NewDeadLetter, skipped: [SkippedItem])
+}
+
+/// What every format's unit has in common: turning observations and reader findings into an
+/// `IncomingUnit` (claims, result keys, payloads) or a dead letter.
+struct UnitAssembler: Sendable {
+    var policy: IngestPolicy
+
+    struct Context {
+        var key: IngestKey
+        var format: SourceFormat
+        var receivedFrom: String
+        var receivedAt: String
+        /// Kept with a stored unit.
+        var raw: [UInt8]
+        /// Kept with a dead letter (for FHIR the whole document, so a retry can resolve its references).
+        var deadLetterRaw: [UInt8]
+        /// The system given to identifiers that come without one (HL7 v2: the sending facility), or nil
+        /// to refuse them.
+        var unscopedIdentifierSystem: String?
+        var replacesUnits: [IngestKey] = []
+    }
+
+    func assemble(_ c: Context, observations: [TypedObservation], patients: [String: PatientRecord], skipped: [SkippedItem]) -> UnitReading {
+        func dead(_ reason: String, _ location: String?) -> UnitReading {
+            .deadLetter(NewDeadLetter(key: c.key, format: c.format.rawValue, receivedFrom: c.receivedFrom, receivedAt: c.receivedAt,
+                                      reason: reason, location: location, raw: c.deadLetterRaw), skipped: skipped)
+        }
+        if let bad = skipped.first(where: { policy.deadLetterKinds.contains($0.kind) }) {
+            let more = skipped.filter { policy.deadLetterKinds.contains($0.kind) }.count - 1
+            return dead("\(bad.kind.rawValue): \(bad.detail)" + (more > 0 ? " (and \(more) more)" : ""), Self.locate(bad))
+        }
+        // Claims: every observation's identifiers (with those of its Patient resource), overlapping sets merged.
+        var claimSets: [Set<PatientIdentifier>] = []
+        var claimOfObservation: [Int] = []
+        for o in observations {
+            var ids = Set(o.patient.identifiers)
+            if let reference = o.patient.reference, let record = patients[reference] { ids.formUnion(record.identity.identifiers) }
+            var scoped = Set<PatientIdentifier>()
+            for id in ids {
+                if id.system != nil {
+                    scoped.insert(id)
+                } else if let system = c.unscopedIdentifierSystem {
+                    scoped.insert(PatientIdentifier(system: system, value: id.value))
+                } else {
+                    return dead("patient identifier without a system: TACEBridge links patients only by system and value "
+                                + "(FHIR Identifier.system, CDA id/@root)", o.source.location)
+                }
+            }
+            guard !scoped.isEmpty else {
+                return dead("no business identifier for the patient (FHIR Patient.identifier, HL7 v2 PID-3, CDA recordTarget id); "
+                            + "a bare reference cannot be linked across sources", o.source.location)
+            }
+            let overlapping = claimSets.indices.filter { !claimSets[$0].isDisjoint(with: scoped) }
+            if let first = overlapping.first {
+                for i in overlapping.dropFirst().reversed() {
+                    claimSets[first].formUnion(claimSets[i])
+                    claimSets.remove(at: i)
+                    claimOfObservation = claimOfObservation.map { $0 == i ? first : ($0 > i ? $0 - 1 : $0) }
+                }
+                claimSets[first].formUnion(scoped)
+                claimOfObservation.append(first)
+            } else {
+                claimSets.append(scoped)
+                claimOfObservation.append(claimSets.count - 1)
+            }
+        }
+        let records = observations.enumerated().map { n, o in
+            ObservationRecord(patient: claimOfObservation[n], concept: o.concept, status: o.status, resultKey: Self.resultKey(o),
+                              supersedesEarlier: o.status == .corrected || o.status == .amended, payload: ObservationCodec.encode(o))
+        }
+        let unit = IncomingUnit(key: c.key, format: c.format, receivedFrom: c.receivedFrom, receivedAt: c.receivedAt, raw: c.raw,
+                                patients: claimSets.map { PatientClaim(identifiers: $0.sorted()) }, observations: records,
+                                replacesUnits: c.replacesUnits)
+        return .unit(unit, skipped: skipped)
+    }
+
+    /// The reader's location, with the HL7 v2 field the finding is about when the location names only the
+    /// segment (`message 1 OBX[2]` + unknown unit → `message 1 OBX[2], OBX-6`), so the ACK's ERR can point at it.
+    static func locate(_ item: SkippedItem) -> String {
+        guard item.resourceType == "OBX" else { return item.location }
+        let field: Int
+        switch item.kind {
+        case .unknownUnit, .unconvertibleUnit, .missingUnit: field = 6
+        case .unmappedValue, .nonNumericValue, .dataAbsent: field = 5
+        case .unsupportedValueType: field = 2
+        case .unmappedCode: field = 3
+        default: return item.location
+        }
+        return item.location + ", OBX-\(field)"
+    }
+
+    /// The identity of a result across its versions. A FHIR resource keeps its id when amended; other
+    /// formats send a correction as a new message, so the result is the same test of the same patient at
+    /// the same time (a correction that also changes the time is not matched: documented in docs/store.md).
+    static func resultKey(_ o: TypedObservation) -> String {
+        if o.source.format == .fhirJSON || o.source.format == .fhirNDJSON, let reference = o.source.resourceReference {
+            return reference + "#" + o.concept.rawValue
+        }
+        let time = o.effective.map { String($0.epochSeconds) } ?? "-"
+        return o.concept.rawValue + "|" + (o.original.system ?? "") + "|" + o.original.code + "|" + time
+    }
+}
