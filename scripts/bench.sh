@@ -18,3 +18,5 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import hl7, hl7apy' 2
 fi
 if "$venv/bin/python" -c 'import hl7, hl7apy' 2>/dev/null; then python_args=(--python "$venv/bin/python"); fi
 "$bin/tacebridge-bench" --binary "$bin/tacebridge" "${python_args[@]}" "$@"
+# MLLP end to end with SQLite (issue 5): serve on loopback, 20 clients x 1,000 ORU^R01.
+python3 scripts/bench_mllp.py --binary "$bin/tacebridge" --clients 20 --messages 1000 --window 8
