@@ -91,6 +91,11 @@ struct Export: AsyncParsableCommand {
                     for a in page where !writer.add(a) { damaged += 1 }
                     after = page.last?.sequence ?? after
                     versions += page.count
+                    if writer.conflictingEntries > 0 {
+                        printError("tacebridge: error: \(writer.conflictingEntries) entries share a fullUrl with different content; nothing of this Bundle was sent")
+                        failed = true
+                        break
+                    }
                     if writer.isEmpty { continue }
                     bundles += 1
                     let report = await poster.post(writer.finish())
@@ -118,6 +123,11 @@ struct Export: AsyncParsableCommand {
                 after = page.last?.sequence ?? after
                 versions += page.count
                 if exportFormat == .ndjson { try sink.write(writer.takeLines()) }
+            }
+            if writer.conflictingEntries > 0 {
+                sink.abandon()
+                printError("tacebridge: error: \(writer.conflictingEntries) entries share a fullUrl with different content; no output written")
+                return true
             }
             try sink.write(writer.finish())
             try sink.commit()

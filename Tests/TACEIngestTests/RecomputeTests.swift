@@ -119,7 +119,7 @@ import TACEStore
         let bundle = try sampleBytes("samples/fhir/ptace-grade3.json")
         let readings = service.reader.read(document: bundle, name: "g3.json", from: "test", at: "2026-01-01T00:00:00Z")
         var count = 0
-        for case .unit(let unit, _) in readings {
+        for case .unit(let unit, _, _) in readings {
             for record in unit.observations {
                 let decoded = try ObservationCodec.decode(record.payload)
                 #expect(ObservationCodec.encode(decoded) == record.payload)
@@ -128,7 +128,7 @@ import TACEStore
         }
         #expect(count > 10)
         // A damaged payload throws (never traps).
-        let payloads: [[UInt8]] = readings.compactMap { r in if case .unit(let u, _) = r { return u.observations.first?.payload }; return nil }
+        let payloads: [[UInt8]] = readings.compactMap { r in if case .unit(let u, _, _) = r { return u.observations.first?.payload }; return nil }
         let first = try #require(payloads.first)
         for cut in [0, 1, 5, first.count / 2, first.count - 1] {
             #expect(throws: ObservationCodec.DecodingError.self) { try ObservationCodec.decode(Array(first.prefix(cut))) }
