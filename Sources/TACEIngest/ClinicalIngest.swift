@@ -85,6 +85,8 @@ public struct RecomputeSummary: Sendable, Hashable {
     public var amended = 0
     /// Assessments recomputed with the same result (nothing written).
     public var unchanged = 0
+    /// Assessments no longer computable, withdrawn (a version without RiskAssessment).
+    public var withdrawn = 0
     /// Patients that could not be recomputed (left dirty), with the reason (no patient data).
     public var failed: [String] = []
     public init() {}

@@ -321,12 +321,36 @@ public final class IngestService: ClinicalIngest {
                                               resourceID: Recomputer.riskIdentifier(in: resources) ?? "", resource: resources))
                 if amendment != nil { summary.amended += 1 } else { summary.created += 1 }
             }
+            // A kind recorded before and not computable now (its TACE session withdrawn, say) must not stay
+            // current: a version without RiskAssessment withdraws it from queries.
+            let produced = Set(kinds.map(\.kind))
+            for (kind, previous) in current where !produced.contains(kind) && previous.fingerprint != Self.withdrawnFingerprint {
+                drafts.append(AssessmentDraft(kind: kind, version: previous.version + 1, fingerprint: Self.withdrawnFingerprint, resourceID: "",
+                                              resource: Self.withdrawal(kind: kind, patient: patient, version: previous.version + 1)))
+                summary.withdrawn += 1
+            }
             switch try await store.recordAssessments(drafts, patient: patient, dataVersion: snapshot.dataVersion, at: Self.isoText(now)) {
             case .recorded: return summary
             case .versionConflict, .staleData: continue  // another recompute recorded first: read again
             }
         }
         throw StoreError(operation: "recompute \(patient)", reason: "assessments kept changing under concurrent writers (5 attempts)")
+    }
+
+    static let withdrawnFingerprint = "withdrawn"
+
+    /// The entries of a withdrawn kind: one OperationOutcome saying why (no patient data).
+    static func withdrawal(kind: String, patient: StoredPatientID, version: Int) -> [UInt8] {
+        let id = ContentHash.hex(Array("withdrawn|\(patient.rawValue)|\(kind)|\(version)".utf8))
+        var hex = Array(id.utf8)
+        while hex.count < 32 { hex.insert(UInt8(ascii: "0"), at: 0) }
+        let uuid = String(decoding: hex[0..<8], as: UTF8.self) + "-" + String(decoding: hex[8..<12], as: UTF8.self) + "-"
+            + String(decoding: hex[12..<16], as: UTF8.self) + "-" + String(decoding: hex[16..<20], as: UTF8.self) + "-"
+            + String(decoding: hex[20..<32], as: UTF8.self)
+        let text = "[{\"fullUrl\":\"urn:uuid:\(uuid)\",\"resource\":{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"information\","
+            + "\"code\":\"informational\",\"diagnostics\":\"\(kind) is no longer computable from the stored data (for example the TACE "
+            + "session it depended on was withdrawn or not performed): the earlier result is withdrawn\"}]}}]"
+        return Array(text.utf8)
     }
 
     // MARK: Queries

@@ -37,6 +37,8 @@ struct UnitAssembler: Sendable {
         /// to refuse them.
         var unscopedIdentifierSystem: String?
         var replacesUnits: [IngestKey] = []
+        /// FHIR `meta.versionId` of the unit's resource, if any.
+        var fhirVersionId: String? = nil
     }
 
     func assemble(_ c: Context, observations: [TypedObservation], patients: [String: PatientRecord], skipped: [SkippedItem]) -> UnitReading {
@@ -99,7 +101,7 @@ struct UnitAssembler: Sendable {
             // The patient as the store links it (scoped identifiers), so outputs name it the same way.
             o.patient = PatientIdentity(reference: o.patient.reference, identifiers: claims[claimOfObservation[n]])
             return ObservationRecord(patient: claimOfObservation[n], concept: o.concept, status: o.status, resultKey: Self.resultKey(original),
-                                     supersedesEarlier: o.status == .corrected || o.status == .amended, payload: ObservationCodec.encode(o))
+                                     supersedesEarlier: Self.supersedes(original, versionId: c.fhirVersionId), payload: ObservationCodec.encode(o))
         }
         let unit = IncomingUnit(key: c.key, format: c.format, receivedFrom: c.receivedFrom, receivedAt: c.receivedAt, raw: c.raw,
                                 patients: claims.map { PatientClaim(identifiers: $0) }, observations: records,
@@ -120,6 +122,17 @@ struct UnitAssembler: Sendable {
         default: return item.location
         }
         return item.location + ", OBX-\(field)"
+    }
+
+    /// Whether a record replaces the earlier ones with its result key: a correction (OBX-11 C/A, FHIR
+    /// corrected/amended), and a later version of a FHIR resource with an id (`meta.versionId` a number
+    /// above 1: a Procedure updated to not-done replaces its completed version 1). A version 1, or a
+    /// resource without versionId, arriving after a superseding version is stored already superseded.
+    static func supersedes(_ o: TypedObservation, versionId: String?) -> Bool {
+        if o.status == .corrected || o.status == .amended { return true }
+        guard o.source.format == .fhirJSON || o.source.format == .fhirNDJSON, o.source.resourceReference != nil,
+              let v = versionId.flatMap({ Int($0) }) else { return false }
+        return v > 1
     }
 
     /// The identity of a result across its versions. A FHIR resource keeps its id when amended; other

@@ -145,8 +145,9 @@ struct UnitReader: Sendable {
             let resource = resources[entry]
             let raw = resource.map { Array(bytes[$0.byteOffset..<$0.byteEndOffset]) } ?? bytes
             let key = resource.flatMap(Self.fhirKey) ?? IngestKey(kind: .content, value: ContentHash.hex(raw))
-            let context = UnitAssembler.Context(key: key, format: format, receivedFrom: from, receivedAt: at, raw: raw, deadLetterRaw: bytes,
+            var context = UnitAssembler.Context(key: key, format: format, receivedFrom: from, receivedAt: at, raw: raw, deadLetterRaw: bytes,
                                                 unscopedIdentifierSystem: nil)
+            context.fhirVersionId = resource?["meta"]?["versionId"]?.string
             return assembler.assemble(context, observations: observationsByEntry[entry] ?? [], patients: out.patients,
                                       skipped: skippedByEntry[entry] ?? [])
         }
