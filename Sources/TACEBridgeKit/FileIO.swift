@@ -102,25 +102,41 @@ public final class OutputSink {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Writes bytes that stay valid only during the call (a writer's own buffer, see
+    /// `BundleStreamWriter.drainBytes`): buffered when small, written straight through when large.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(TACEBridgeError) {
+        if bytes.count >= 1 << 20 {
+            try flush()
+            try writeAll(bytes)
+            bytesWritten += bytes.count
+            return
+        }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
     public func flush() throws(TACEBridgeError) {
-        var offset = 0
-        var failure: Int32 = 0
+        var failure: TACEBridgeError? = nil
         buffer.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let r = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if r < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += r
-            }
+            do throws(TACEBridgeError) { try writeAll(raw) } catch { failure = error }
         }
-        if failure != 0 {
-            throw TACEBridgeError(.ioError, "\(path ?? "standard output"): write error: \(String(cString: strerror(failure)))")
-        }
+        if let failure { throw failure }
         bytesWritten += buffer.count
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ raw: UnsafeRawBufferPointer) throws(TACEBridgeError) {
+        guard let base = raw.baseAddress else { return }
+        var offset = 0
+        while offset < raw.count {
+            let r = Glibc.write(fd, base + offset, raw.count - offset)
+            if r < 0 {
+                if errno == EINTR { continue }
+                let failure = errno
+                throw TACEBridgeError(.ioError, "\(path ?? "standard output"): write error: \(String(cString: strerror(failure)))")
+            }
+            offset += r
+        }
     }
 
     /// Flushes and, for a file, moves it into place: a failed run never leaves a half-written output file.
