@@ -33,19 +33,29 @@ struct InputFile: ~Copyable {
 
     /// Appends up to `count` bytes to `buffer`; returns how many were read (0 at end of file).
     func read(appendingTo buffer: inout [UInt8], count: Int) throws(TACEBridgeError) -> Int {
-        var failure: Int32 = 0
-        let descriptor = fd
+        var failure: TACEBridgeError? = nil
         let chunk = [UInt8](unsafeUninitializedCapacity: count) { p, initialized in
-            var r: Int
-            repeat { r = Glibc.read(descriptor, p.baseAddress, count) } while r < 0 && errno == EINTR
-            if r < 0 { failure = errno }
-            initialized = max(r, 0)
+            do throws(TACEBridgeError) {
+                initialized = try read(into: UnsafeMutableRawPointer(p.baseAddress), count: count)
+            } catch {
+                failure = error
+                initialized = 0
+            }
         }
-        if failure != 0 {
-            throw TACEBridgeError(.noInput, "\(name): read error: \(String(cString: strerror(failure)))")
-        }
+        if let failure { throw failure }
         if buffer.isEmpty { buffer = chunk } else { buffer.append(contentsOf: chunk) }
         return chunk.count
+    }
+
+    /// Reads up to `count` bytes to `target`; returns how many were read (0 at end of file).
+    func read(into target: UnsafeMutableRawPointer?, count: Int) throws(TACEBridgeError) -> Int {
+        var r: Int
+        repeat { r = Glibc.read(fd, target, count) } while r < 0 && errno == EINTR
+        if r < 0 {
+            let failure = errno
+            throw TACEBridgeError(.noInput, "\(name): read error: \(String(cString: strerror(failure)))")
+        }
+        return r
     }
 
     /// The whole file, refusing files larger than `limit` bytes.
