@@ -33,19 +33,29 @@ struct InputFile: ~Copyable {
 
     /// Appends up to `count` bytes to `buffer`; returns how many were read (0 at end of file).
     func read(appendingTo buffer: inout [UInt8], count: Int) throws(TACEBridgeError) -> Int {
-        var failure: Int32 = 0
-        let descriptor = fd
+        var failure: TACEBridgeError? = nil
         let chunk = [UInt8](unsafeUninitializedCapacity: count) { p, initialized in
-            var r: Int
-            repeat { r = Glibc.read(descriptor, p.baseAddress, count) } while r < 0 && errno == EINTR
-            if r < 0 { failure = errno }
-            initialized = max(r, 0)
+            do throws(TACEBridgeError) {
+                initialized = try read(into: UnsafeMutableRawPointer(p.baseAddress), count: count)
+            } catch {
+                failure = error
+                initialized = 0
+            }
         }
-        if failure != 0 {
-            throw TACEBridgeError(.noInput, "\(name): read error: \(String(cString: strerror(failure)))")
-        }
+        if let failure { throw failure }
         if buffer.isEmpty { buffer = chunk } else { buffer.append(contentsOf: chunk) }
         return chunk.count
+    }
+
+    /// Reads up to `count` bytes to `target`; returns how many were read (0 at end of file).
+    func read(into target: UnsafeMutableRawPointer?, count: Int) throws(TACEBridgeError) -> Int {
+        var r: Int
+        repeat { r = Glibc.read(fd, target, count) } while r < 0 && errno == EINTR
+        if r < 0 {
+            let failure = errno
+            throw TACEBridgeError(.noInput, "\(name): read error: \(String(cString: strerror(failure)))")
+        }
+        return r
     }
 
     /// The whole file, refusing files larger than `limit` bytes.
@@ -102,25 +112,41 @@ public final class OutputSink {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Writes bytes that stay valid only during the call (a writer's own buffer, see
+    /// `BundleStreamWriter.drainBytes`): buffered when small, written straight through when large.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(TACEBridgeError) {
+        if bytes.count >= 1 << 20 {
+            try flush()
+            try writeAll(bytes)
+            bytesWritten += bytes.count
+            return
+        }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
     public func flush() throws(TACEBridgeError) {
-        var offset = 0
-        var failure: Int32 = 0
+        var failure: TACEBridgeError? = nil
         buffer.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let r = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if r < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += r
-            }
+            do throws(TACEBridgeError) { try writeAll(raw) } catch { failure = error }
         }
-        if failure != 0 {
-            throw TACEBridgeError(.ioError, "\(path ?? "standard output"): write error: \(String(cString: strerror(failure)))")
-        }
+        if let failure { throw failure }
         bytesWritten += buffer.count
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ raw: UnsafeRawBufferPointer) throws(TACEBridgeError) {
+        guard let base = raw.baseAddress else { return }
+        var offset = 0
+        while offset < raw.count {
+            let r = Glibc.write(fd, base + offset, raw.count - offset)
+            if r < 0 {
+                if errno == EINTR { continue }
+                let failure = errno
+                throw TACEBridgeError(.ioError, "\(path ?? "standard output"): write error: \(String(cString: strerror(failure)))")
+            }
+            offset += r
+        }
     }
 
     /// Flushes and, for a file, moves it into place: a failed run never leaves a half-written output file.

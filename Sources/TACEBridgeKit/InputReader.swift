@@ -151,45 +151,40 @@ struct InputReader {
     private func readNDJSON(file: borrowing InputFile, path: String, total: Int?, buffer initial: [UInt8],
                             into output: inout FHIRReadOutput,
                             drain: (inout FHIRReadOutput) throws(TACEBridgeError) -> Void) throws(TACEBridgeError) {
-        var buffer = initial
+        var buffer = ReadBuffer(initial, capacity: (4 << 20) + (1 << 20))
         var lineNumber = 0
         var consumedBytes = 0
         var eof = false
         var resources = 0
-        var start = 0
-        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+        if initial.count >= 3, initial[0] == 0xEF, initial[1] == 0xBB, initial[2] == 0xBF { buffer.consume(3) }
         while true {
-            // Process every complete line in the buffer.
+            // Process every complete line in the buffer (parsed from where read(2) put it).
             var lineFailure: TACEBridgeError? = nil
-            var processedUpTo = start
-            buffer.withUnsafeBytes { raw in
-                var s = start
-                while s < raw.count {
-                    guard let nl = memchrIndex(raw, from: s) else { break }
-                    lineNumber += 1
-                    let line = UnsafeRawBufferPointer(rebasing: raw[s..<nl])
-                    s = nl + 1
-                    processedUpTo = s
-                    if let error = handleLine(line, number: lineNumber, path: path, into: &output) {
-                        lineFailure = error
-                        return
-                    }
-                    resources += 1
+            let raw = buffer.bytes
+            var s = 0
+            while s < raw.count {
+                guard let nl = memchrIndex(raw, from: s) else { break }
+                lineNumber += 1
+                let line = UnsafeRawBufferPointer(rebasing: raw[s..<nl])
+                s = nl + 1
+                if let error = handleLine(line, number: lineNumber, path: path, into: &output) {
+                    lineFailure = error
+                    break
                 }
+                resources += 1
             }
             if let lineFailure { throw lineFailure }
-            consumedBytes += processedUpTo - start
-            buffer.removeFirst(processedUpTo)
-            start = 0
+            consumedBytes += s
+            buffer.consume(s)
             try drain(&output)
             progress.update(file: path, bytes: consumedBytes, total: total, resources: resources)
             if eof { break }
             if buffer.count > maxLineBytes {
                 throw TACEBridgeError(.dataFormat, "\(path):\(lineNumber + 1): NDJSON line longer than \(maxLineBytes >> 20) MiB")
             }
-            if try file.read(appendingTo: &buffer, count: 4 << 20) == 0 {
+            if try buffer.fill(from: file, count: 4 << 20) == 0 {
                 eof = true
-                if !buffer.isEmpty { buffer.append(0x0A) }  // last line without newline
+                if buffer.count > 0 { buffer.append(0x0A) }  // last line without newline
             }
         }
         output.report.bytesRead += consumedBytes

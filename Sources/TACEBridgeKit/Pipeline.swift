@@ -26,7 +26,7 @@ public enum Pipeline {
                 try reader.read(path: path, into: &output) { (out: inout FHIRReadOutput) throws(TACEBridgeError) in
                     for o in out.observations { NormalizedResourceWriter.entry(o, traceSource: options.traceSource, into: &bundle) }
                     out.observations.removeAll(keepingCapacity: true)
-                    try sink.write(bundle.takeBytes())
+                    try bundle.drainBytes { (bytes) throws(TACEBridgeError) in try sink.write(bytes) }
                 }
             }
             try sink.write(bundle.finish())
@@ -103,7 +103,7 @@ public enum Pipeline {
                     refractorinessWriter.write(r.assessment, to: &bundle)
                     summary.record(r.assessment)
                 }
-                try sink.write(bundle.takeBytes())
+                try bundle.drainBytes { (bytes) throws(TACEBridgeError) in try sink.write(bytes) }
             }
             summary.patients = groups.ordered.count
             try sink.write(bundle.finish())

@@ -17,7 +17,11 @@ public struct ExportWriter {
     public let format: ExportFormat
     private var json = JSONWriter(pretty: false)
     private var lines: [UInt8] = []
-    private var written = Set<String>()
+    /// fullUrl → digest of the resource written under it.
+    private var written: [String: UInt64] = [:]
+    /// Entries whose fullUrl was already written with *different* content: never silently merged (they
+    /// would point one patient's references at another's resource); the caller fails the export.
+    public private(set) var conflictingEntries = 0
     public private(set) var resourcesWritten = 0
     public private(set) var notComputedSkipped = 0
     public private(set) var unconditionalCreates = 0
@@ -48,7 +52,12 @@ public struct ExportWriter {
                 notComputedSkipped += 1
                 continue
             }
-            guard written.insert(fullUrl).inserted else { continue }
+            let digest = Self.digest(assessment.resource[resource.byteOffset..<resource.byteEndOffset])
+            if let previous = written[fullUrl] {
+                if previous != digest { conflictingEntries += 1 }
+                continue
+            }
+            written[fullUrl] = digest
             let id = Self.id(fromFullUrl: fullUrl)
             switch format {
             case .ndjson:
@@ -104,6 +113,12 @@ public struct ExportWriter {
             json.endObject()
             return json.takeBytes()
         }
+    }
+
+    static func digest(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
     }
 
     /// `urn:uuid:8f…` → `8f…` (a valid FHIR id: 36 characters of hex digits and dashes).

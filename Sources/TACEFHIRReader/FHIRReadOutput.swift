@@ -13,5 +13,7 @@ public struct FHIRReadOutput: Sendable {
     /// Patients keyed by their reference (`Patient/123`).
     public var patients: [String: PatientRecord] = [:]
     public var report = ReadReport()
+    /// The patient of the last plain subject reference read (see `SubjectMemo`).
+    var subjectMemo = SubjectMemo()
     public init() {}
 }

@@ -53,7 +53,9 @@ extension ReadContext {
         if top == nil && components.isEmpty {
             return skip(&out, path, "Observation", .unmappedCode, try codingList(field(.code)))
         }
-        var subject = try subjectIdentity(reference: field(.subject), path: "", bundle: bundle)
+        var subject = try out.subjectMemo.identity(of: field(.subject), bundle: bundle) {
+            try subjectIdentity(reference: field(.subject), path: "", bundle: bundle)
+        }
         if subject == nil { subject = inherited?.subject }
         guard let patient = subject else {
             return skip(&out, path, "Observation", .noSubject, "subject missing, not resolvable or not a Patient")

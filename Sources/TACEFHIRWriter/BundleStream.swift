@@ -72,6 +72,12 @@ public struct BundleStreamWriter {
     /// Bytes written so far (call between entries to stream).
     public mutating func takeBytes() -> [UInt8] { json.takeBytes() }
 
+    /// Hands the bytes written so far to `body` without copying them, then clears them (call between
+    /// entries to stream; see `JSONWriter.drainBytes`).
+    public mutating func drainBytes<E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
+        try json.drainBytes(body)
+    }
+
     /// Closes the Bundle and returns the remaining bytes.
     public mutating func finish() -> [UInt8] {
         if entryCount > 0 { json.endArray() }

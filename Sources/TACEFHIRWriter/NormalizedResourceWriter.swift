@@ -23,14 +23,18 @@ public enum NormalizedResourceWriter {
 
     /// Deterministic business identifier of the normalized resource: the same source record and concept
     /// give the same value in every run and from every file (conditional creates are idempotent).
-    public static func id(of o: TypedObservation) -> StableID {
-        StableID(o.source.recordKey, o.concept.rawValue)
+    public static func id(of o: TypedObservation) -> StableID { id(o.source, o.concept) }
+
+    static func id(_ source: SourceProvenance, _ concept: Concept) -> StableID {
+        StableID(source.recordKey, concept.rawValue)
     }
 
     /// The entry's fullUrl id: the position the observation was read from (file, location, concept), so it is
     /// unique within a run by construction and no set of written ids has to be kept (memory stays flat).
-    public static func entryID(of o: TypedObservation) -> StableID {
-        StableID(o.source.file, o.source.location, o.concept.rawValue)
+    public static func entryID(of o: TypedObservation) -> StableID { entryID(o.source, o.concept) }
+
+    static func entryID(_ source: SourceProvenance, _ concept: Concept) -> StableID {
+        StableID(source.file, source.location, concept.rawValue)
     }
 
     public static func fullUrl(of o: TypedObservation) -> String { entryID(of: o).urnUUID }
@@ -43,8 +47,10 @@ public enum NormalizedResourceWriter {
     /// Writes the observation as one Bundle entry. `traceSource` adds the source file and position as an
     /// extension (off by default: local file paths do not belong in resources sent to a server).
     public static func entry(_ o: TypedObservation, traceSource: Bool = false, into bundle: inout BundleStreamWriter) {
-        let id = id(of: o)
-        bundle.entry(id: entryID(of: o), request: request(for: o, id: id)) { json in
+        // `source` is read out of the observation's shared box once (each read copies its Strings).
+        let source = o.source
+        let id = id(source, o.concept)
+        bundle.entry(id: entryID(source, o.concept), request: request(for: o, id: id)) { json in
             write(o, id: id, traceSource: traceSource, into: &json)
         }
     }
@@ -95,7 +101,8 @@ public enum NormalizedResourceWriter {
                 for n in o.notes { json.beginObject(); json.key(.text); json.string(n); json.endObject() }
                 json.endArray()
             }
-            if let ref = o.source.resourceReference, o.source.format == .fhirJSON || o.source.format == .fhirNDJSON {
+            let source = o.source
+            if let ref = source.resourceReference, source.format == .fhirJSON || source.format == .fhirNDJSON {
                 json.key(.derivedFrom); json.beginArray(); FHIRValues.reference(&json, ref); json.endArray()
             }
         }
@@ -107,18 +114,20 @@ public enum NormalizedResourceWriter {
         json.beginObject()
         json.key(.url); json.string(originalCodingExtension)
         json.key(.valueCoding); json.beginObject()
-        if let s = o.original.system, !s.isEmpty { json.key(.system); json.string(s) }
-        json.key(.code); json.string(o.original.code)
-        if let d = o.original.display { json.key(.display); json.string(d) }
+        // Read out of the observation's shared box once (each read copies its Strings).
+        let original = o.original
+        if let s = original.system, !s.isEmpty { json.key(.system); json.string(s) }
+        json.key(.code); json.string(original.code)
+        if let d = original.display { json.key(.display); json.string(d) }
         json.endObject()
         json.endObject()
-        if let valueText = o.original.valueText {
+        if let valueText = original.valueText {
             json.beginObject()
             json.key(.url); json.string(originalValueExtension)
             // The comparator is the source's too (conversions are positive factors): `>60500 IU/mL`.
             var text = valueText
             if case .quantity(let m) = o.value, m.comparator != .equal { text = m.comparator.rawValue + text }
-            json.key(.valueString); json.string(o.original.unit.map { text + " " + $0 } ?? text)
+            json.key(.valueString); json.string(original.unit.map { text + " " + $0 } ?? text)
             json.endObject()
         }
         if let t = o.effective, t.lacksOffsetForFHIR {

@@ -36,9 +36,10 @@ public struct HL7v2Receipt: Sendable {
         case stored(StoredMessageID)
         /// Already committed earlier: a resend (ACK AA, nothing written).
         case duplicate(of: StoredMessageID)
-        /// Kept in the dead-letter table with its reason (ACK AE).
+        /// Kept in the dead-letter table with its reason (ACK AE for content that cannot be used, AR for an
+        /// unreadable message).
         case deadLettered(DeadLetterID)
-        /// Not kept at all: unreadable as HL7 v2 (ACK AR), or the store failed (ACK AE; the sender resends).
+        /// Not kept at all: the store failed (ACK AR: refused for a reason unrelated to the content, resend later).
         case refused
     }
     public var outcome: Outcome
@@ -84,5 +85,9 @@ public struct RecomputeSummary: Sendable, Hashable {
     public var amended = 0
     /// Assessments recomputed with the same result (nothing written).
     public var unchanged = 0
+    /// Assessments no longer computable, withdrawn (a version without RiskAssessment).
+    public var withdrawn = 0
+    /// Patients that could not be recomputed (left dirty), with the reason (no patient data).
+    public var failed: [String] = []
     public init() {}
 }

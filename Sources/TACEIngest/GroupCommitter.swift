@@ -35,7 +35,19 @@ actor GroupCommitter {
                 }
                 for (entry, outcome) in zip(batch, outcomes) { entry.waiter.resume(returning: outcome) }
             } catch {
-                for entry in batch { entry.waiter.resume(throwing: error) }
+                // One unit the store cannot take must not fail the others queued with it: commit them one
+                // by one, so each caller gets its own unit's outcome or error.
+                for entry in batch {
+                    do {
+                        let outcome = try await store.commit([entry.unit])
+                        guard outcome.count == 1 else {
+                            throw StoreError(operation: "commit", reason: "the store answered \(outcome.count) outcomes for 1 unit")
+                        }
+                        entry.waiter.resume(returning: outcome[0])
+                    } catch {
+                        entry.waiter.resume(throwing: error)
+                    }
+                }
             }
         }
         draining = false

@@ -74,7 +74,7 @@ public final class IngestService: ClinicalIngest {
                 let id = try await store.addDeadLetter(letter)
                 return receipt(.deadLettered(id), nil, .reject, errors, reason: reason)
             } catch {
-                return receipt(.refused, nil, .error, [HL7AcknowledgmentError(code: .applicationInternalError, diagnostic: "store unavailable; resend")],
+                return receipt(.refused, nil, .reject, [HL7AcknowledgmentError(code: .applicationInternalError, diagnostic: "store unavailable; resend later")],
                                reason: "store: \(error)")
             }
         }
@@ -98,7 +98,9 @@ public final class IngestService: ClinicalIngest {
                 return receipt(.deadLettered(id), message, .error, [error], reason: reason)
             }
         } catch {
-            return receipt(.refused, message, .error, [HL7AcknowledgmentError(code: .applicationInternalError, diagnostic: "store unavailable; resend")],
+            // AR: refused for a reason unrelated to the content, so the sender resends it later (AE would say
+            // the content is wrong, and many senders do not resend those).
+            return receipt(.refused, message, .reject, [HL7AcknowledgmentError(code: .applicationInternalError, diagnostic: "store unavailable; resend later")],
                            reason: "store: \(error)")
         }
     }
@@ -110,23 +112,42 @@ public final class IngestService: ClinicalIngest {
     }
 
     /// Commits a unit or writes its dead letter.
+    ///
+    /// A key already stored with *different* bytes is never taken for a resend: an HL7 v2 control id or a
+    /// CDA document id reused for another message is dead-lettered; a FHIR resource changed without a new
+    /// `meta.versionId` is stored as a new version (its key extended by a digest of its bytes).
     func commit(_ reading: UnitReading) async throws -> UnitOutcome {
         switch reading {
         case .deadLetter(let letter, _):
             return .deadLettered(try await store.addDeadLetter(letter), reason: letter.reason, location: letter.location)
-        case .unit(let unit, _):
-            switch try await committer.commit(unit) {
-            case .stored(let id, _):
-                changed.yield()
-                return .stored(id)
-            case .duplicate(let id):
-                return .duplicate(id)
-            case .patientConflict:
-                let reason = "the patient's identifiers belong to more than one stored patient: linking them is a clinical decision"
-                let letter = NewDeadLetter(key: unit.key, format: unit.format.rawValue, receivedFrom: unit.receivedFrom, receivedAt: unit.receivedAt,
-                                           reason: reason, location: nil, raw: unit.raw)
-                return .deadLettered(try await store.addDeadLetter(letter), reason: reason, location: nil)
+        case .unit(let first, _, let deadLetterRaw):
+            var unit = first
+            for attempt in 0..<2 {
+                switch try await committer.commit(unit) {
+                case .stored(let id, _):
+                    changed.yield()
+                    return .stored(id)
+                case .duplicate(let id):
+                    if unit.key.kind == .content || attempt > 0 { return .duplicate(id) }
+                    guard let stored = try await store.messageRaw(id), stored != unit.raw else { return .duplicate(id) }
+                    if unit.key.kind == .fhir {
+                        unit.key = IngestKey(kind: .fhir, value: unit.key.value + "|content:" + ContentHash.hex(unit.raw))
+                        continue
+                    }
+                    let what = unit.key.kind == .hl7v2 ? "message control id (MSH-3, MSH-4, MSH-10)" : "document id (ClinicalDocument/id)"
+                    let reason = "the \(what) was already used by \(id) with different content: not taken for a resend; "
+                        + "give the message a new id (a sender's counter reset?)"
+                    let letter = NewDeadLetter(key: unit.key, format: unit.format.rawValue, receivedFrom: unit.receivedFrom,
+                                               receivedAt: unit.receivedAt, reason: reason, location: nil, raw: deadLetterRaw)
+                    return .deadLettered(try await store.addDeadLetter(letter), reason: reason, location: nil)
+                case .patientConflict:
+                    let reason = "the patient's identifiers belong to more than one stored patient: linking them is a clinical decision"
+                    let letter = NewDeadLetter(key: unit.key, format: unit.format.rawValue, receivedFrom: unit.receivedFrom, receivedAt: unit.receivedAt,
+                                               reason: reason, location: nil, raw: deadLetterRaw)
+                    return .deadLettered(try await store.addDeadLetter(letter), reason: reason, location: nil)
+                }
             }
+            throw StoreError(operation: "commit", reason: "unreachable: a re-keyed unit was neither stored nor a duplicate")
         }
     }
 
@@ -137,7 +158,7 @@ public final class IngestService: ClinicalIngest {
         var receipt = DocumentReceipt()
         for reading in reader.read(document: bytes, name: name, from: peer, at: at) {
             switch reading {
-            case .unit(_, let skipped), .deadLetter(_, let skipped):
+            case .unit(_, let skipped, _), .deadLetter(_, let skipped):
                 for item in skipped where !reader.assembler.policy.deadLetterKinds.contains(item.kind) {
                     receipt.skippedByKind[item.kind.rawValue, default: 0] += 1
                 }
@@ -177,33 +198,42 @@ public final class IngestService: ClinicalIngest {
         } else {
             readings = reader.read(document: letter.letter.raw, name: "dead-letter-\(id.rawValue)", from: letter.letter.receivedFrom, at: at)
         }
+        // Only the letter's own unit decides; other units of the same document (Bundle entries) are
+        // committed too (idempotently) but resolve or fail their own letters.
+        let own = letter.letter.key.flatMap { key in readings.first { $0.key == key } } ?? (readings.count == 1 ? readings.first : nil)
         var stored = 0
         var duplicates = 0
-        var lastMessage: StoredMessageID?
-        var failures: [(String, String?)] = []
+        var ownMessage: StoredMessageID?
+        var ownFailure: (String, String?)?
         for reading in readings {
-            if case .deadLetter(let again, _) = reading {
-                // Only the units of this letter count: in a Bundle, other entries' letters are their own.
-                if letter.letter.key == nil || again.key == letter.letter.key || readings.count == 1 {
-                    failures.append((again.reason, again.location))
-                }
+            let isOwn = own.map { $0.key == reading.key } ?? false
+            if isOwn, case .deadLetter(let again, _) = reading {
+                ownFailure = (again.reason, again.location)  // counted once, below, not as a new arrival
                 continue
             }
-            switch try await commit(reading) {
-            case .stored(let m): stored += 1; lastMessage = m
-            case .duplicate(let m): duplicates += 1; lastMessage = m
-            case .deadLettered(_, let reason, let location): failures.append((reason, location))
+            let outcome = try await commit(reading)
+            switch outcome {
+            case .stored(let m):
+                stored += 1
+                if isOwn { ownMessage = m }
+            case .duplicate(let m):
+                duplicates += 1
+                if isOwn { ownMessage = m }
+            case .deadLettered(let other, let reason, let location):
+                if isOwn { ownFailure = (reason, location) }
+                _ = other
             }
         }
-        if let (reason, location) = failures.first {
+        if own == nil { ownFailure = ("the letter's unit is no longer in its bytes as read now (no result of it maps)", nil) }
+        if let (reason, location) = ownFailure {
             try await store.recordRetryFailure(id, reason: reason, location: location, at: at)
             return .stillFailing(reason: reason)
         }
-        guard let lastMessage else {
+        guard let ownMessage else {
             try await store.recordRetryFailure(id, reason: "no unit in the letter could be read", location: nil, at: at)
             return .stillFailing(reason: "no unit in the letter could be read")
         }
-        try await store.resolveDeadLetter(id, as: lastMessage, at: at)
+        try await store.resolveDeadLetter(id, as: ownMessage, at: at)
         return .stored(units: stored, duplicates: duplicates)
     }
 
@@ -215,24 +245,43 @@ public final class IngestService: ClinicalIngest {
         while remaining > 0 {
             let dirty = try await store.dirtyPatients(limit: min(remaining, 256))
             if dirty.isEmpty { break }
+            var progressed = false
             for patient in dirty {
-                let one = try await recompute(patient)
-                summary.patients += 1
-                summary.created += one.created
-                summary.amended += one.amended
-                summary.unchanged += one.unchanged
+                do {
+                    let one = try await recompute(patient)
+                    summary.patients += 1
+                    summary.created += one.created
+                    summary.amended += one.amended
+                    summary.unchanged += one.unchanged
+                    progressed = true
+                } catch let error as StoreError where error.operation.hasPrefix("recompute") {
+                    // One patient that cannot be recomputed (a payload this version cannot read, endless
+                    // conflicts) must not stop the others: counted, left dirty, tried again next pass.
+                    summary.failed.append("\(patient): \(error.reason)")
+                }
             }
             remaining -= dirty.count
+            if !progressed { break }
         }
         return summary
     }
 
     /// Recomputes until stopped (the task cancelled), woken by commits; for long-running services.
-    public func recomputeContinuously() async {
-        _ = try? await recomputeDirty(limit: .max)
+    ///
+    /// Also wakes every `interval` seconds, for patients left dirty by another instance or a crash.
+    /// `report` receives each pass's summary (and store errors), for logs and metrics.
+    public func recomputeContinuously(interval: Double = 10, report: @escaping @Sendable (Result<RecomputeSummary, any Error>) -> Void = { _ in }) async {
+        let ticker = Task { [changed] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+                changed.yield()
+            }
+        }
+        defer { ticker.cancel() }
+        do { report(.success(try await recomputeDirty(limit: .max))) } catch { report(.failure(error)) }
         for await _ in changes {
             if Task.isCancelled { break }
-            _ = try? await recomputeDirty(limit: .max)
+            do { report(.success(try await recomputeDirty(limit: .max))) } catch { report(.failure(error)) }
         }
     }
 
@@ -272,12 +321,36 @@ public final class IngestService: ClinicalIngest {
                                               resourceID: Recomputer.riskIdentifier(in: resources) ?? "", resource: resources))
                 if amendment != nil { summary.amended += 1 } else { summary.created += 1 }
             }
+            // A kind recorded before and not computable now (its TACE session withdrawn, say) must not stay
+            // current: a version without RiskAssessment withdraws it from queries.
+            let produced = Set(kinds.map(\.kind))
+            for (kind, previous) in current where !produced.contains(kind) && previous.fingerprint != Self.withdrawnFingerprint {
+                drafts.append(AssessmentDraft(kind: kind, version: previous.version + 1, fingerprint: Self.withdrawnFingerprint, resourceID: "",
+                                              resource: Self.withdrawal(kind: kind, patient: patient, version: previous.version + 1)))
+                summary.withdrawn += 1
+            }
             switch try await store.recordAssessments(drafts, patient: patient, dataVersion: snapshot.dataVersion, at: Self.isoText(now)) {
             case .recorded: return summary
-            case .versionConflict: continue  // another instance recorded first: read again
+            case .versionConflict, .staleData: continue  // another recompute recorded first: read again
             }
         }
         throw StoreError(operation: "recompute \(patient)", reason: "assessments kept changing under concurrent writers (5 attempts)")
+    }
+
+    static let withdrawnFingerprint = "withdrawn"
+
+    /// The entries of a withdrawn kind: one OperationOutcome saying why (no patient data).
+    static func withdrawal(kind: String, patient: StoredPatientID, version: Int) -> [UInt8] {
+        let id = ContentHash.hex(Array("withdrawn|\(patient.rawValue)|\(kind)|\(version)".utf8))
+        var hex = Array(id.utf8)
+        while hex.count < 32 { hex.insert(UInt8(ascii: "0"), at: 0) }
+        let uuid = String(decoding: hex[0..<8], as: UTF8.self) + "-" + String(decoding: hex[8..<12], as: UTF8.self) + "-"
+            + String(decoding: hex[12..<16], as: UTF8.self) + "-" + String(decoding: hex[16..<20], as: UTF8.self) + "-"
+            + String(decoding: hex[20..<32], as: UTF8.self)
+        let text = "[{\"fullUrl\":\"urn:uuid:\(uuid)\",\"resource\":{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"information\","
+            + "\"code\":\"informational\",\"diagnostics\":\"\(kind) is no longer computable from the stored data (for example the TACE "
+            + "session it depended on was withdrawn or not performed): the earlier result is withdrawn\"}]}}]"
+        return Array(text.utf8)
     }
 
     // MARK: Queries

@@ -1,11 +1,22 @@
 import TACEFHIRReader
+import TACEHL7v2Reader
 import TACEModel
 import TACEStore
 
 /// A unit read from input: ready to commit, or a dead letter saying why not.
 enum UnitReading: Sendable {
-    case unit(IncomingUnit, skipped: [SkippedItem])
+    /// `deadLetterRaw`: what a dead letter of this unit keeps if the store refuses it later (a patient
+    /// conflict): for FHIR the whole document, so a retry can resolve the Patient it refers to.
+    case unit(IncomingUnit, skipped: [SkippedItem], deadLetterRaw: [UInt8])
     case deadLetter(NewDeadLetter, skipped: [SkippedItem])
+
+    /// The key of the unit or letter.
+    var key: IngestKey? {
+        switch self {
+        case .unit(let u, _, _): return u.key
+        case .deadLetter(let l, _): return l.key
+        }
+    }
 }
 
 /// What every format's unit has in common: turning observations and reader findings into an
@@ -26,6 +37,8 @@ struct UnitAssembler: Sendable {
         /// to refuse them.
         var unscopedIdentifierSystem: String?
         var replacesUnits: [IngestKey] = []
+        /// FHIR `meta.versionId` of the unit's resource, if any.
+        var fhirVersionId: String? = nil
     }
 
     func assemble(_ c: Context, observations: [TypedObservation], patients: [String: PatientRecord], skipped: [SkippedItem]) -> UnitReading {
@@ -45,7 +58,12 @@ struct UnitAssembler: Sendable {
             if let reference = o.patient.reference, let record = patients[reference] { ids.formUnion(record.identity.identifiers) }
             var scoped = Set<PatientIdentifier>()
             for id in ids {
-                if id.system != nil {
+                if let system = id.system, system.hasPrefix(HL7v2Reader.unmappedAuthorityPrefix), let facility = c.unscopedIdentifierSystem {
+                    // A local assigning authority no table maps ("MR", "HOSP") is only unique within the
+                    // sending facility: two facilities' MRN spaces must not merge.
+                    scoped.insert(PatientIdentifier(system: facility + ":authority:" + system.dropFirst(HL7v2Reader.unmappedAuthorityPrefix.count),
+                                                    value: id.value))
+                } else if id.system != nil {
                     scoped.insert(id)
                 } else if let system = c.unscopedIdentifierSystem {
                     scoped.insert(PatientIdentifier(system: system, value: id.value))
@@ -72,14 +90,23 @@ struct UnitAssembler: Sendable {
                 claimOfObservation.append(claimSets.count - 1)
             }
         }
-        let records = observations.enumerated().map { n, o in
-            ObservationRecord(patient: claimOfObservation[n], concept: o.concept, status: o.status, resultKey: Self.resultKey(o),
-                              supersedesEarlier: o.status == .corrected || o.status == .amended, payload: ObservationCodec.encode(o))
+        // Provenance made unique per unit: the readers' positions (`message 1 OBX[2]`, `$.entry[3]`) repeat
+        // across units from one connection or file name, and the writers derive output ids from them.
+        let unitTag = "unit-" + ContentHash.hex(Array((c.key.kind.rawValue + "|" + c.key.value).utf8))
+        let claims = claimSets.map { $0.sorted() }
+        let records = observations.enumerated().map { n, original in
+            var o = original
+            o.source.file = unitTag
+            o.source.recordKey = unitTag + "#" + o.source.recordKey
+            // The patient as the store links it (scoped identifiers), so outputs name it the same way.
+            o.patient = PatientIdentity(reference: o.patient.reference, identifiers: claims[claimOfObservation[n]])
+            return ObservationRecord(patient: claimOfObservation[n], concept: o.concept, status: o.status, resultKey: Self.resultKey(original),
+                                     supersedesEarlier: Self.supersedes(original, versionId: c.fhirVersionId), payload: ObservationCodec.encode(o))
         }
         let unit = IncomingUnit(key: c.key, format: c.format, receivedFrom: c.receivedFrom, receivedAt: c.receivedAt, raw: c.raw,
-                                patients: claimSets.map { PatientClaim(identifiers: $0.sorted()) }, observations: records,
+                                patients: claims.map { PatientClaim(identifiers: $0) }, observations: records,
                                 replacesUnits: c.replacesUnits)
-        return .unit(unit, skipped: skipped)
+        return .unit(unit, skipped: skipped, deadLetterRaw: c.deadLetterRaw)
     }
 
     /// The reader's location, with the HL7 v2 field the finding is about when the location names only the
@@ -95,6 +122,17 @@ struct UnitAssembler: Sendable {
         default: return item.location
         }
         return item.location + ", OBX-\(field)"
+    }
+
+    /// Whether a record replaces the earlier ones with its result key: a correction (OBX-11 C/A, FHIR
+    /// corrected/amended), and a later version of a FHIR resource with an id (`meta.versionId` a number
+    /// above 1: a Procedure updated to not-done replaces its completed version 1). A version 1, or a
+    /// resource without versionId, arriving after a superseding version is stored already superseded.
+    static func supersedes(_ o: TypedObservation, versionId: String?) -> Bool {
+        if o.status == .corrected || o.status == .amended { return true }
+        guard o.source.format == .fhirJSON || o.source.format == .fhirNDJSON, o.source.resourceReference != nil,
+              let v = versionId.flatMap({ Int($0) }) else { return false }
+        return v > 1
     }
 
     /// The identity of a result across its versions. A FHIR resource keeps its id when amended; other

@@ -61,7 +61,13 @@ struct UnitReader: Sendable {
             } catch {
                 return whole("malformed HL7 v2: " + error.description, "line \(error.line), column \(error.column)", format: SourceFormat.hl7v2ER7.rawValue)
             }
-            return interchange.messages.map { read($0, from: from, at: at) }
+            // Each message's bytes as they are in the file, with its last segment terminator.
+            return interchange.messages.map { message in
+                var end = message.byteRange.upperBound
+                while end < bytes.count, bytes[end] == 0x0D || bytes[end] == 0x0A { end += 1 }
+                let start = min(message.byteRange.lowerBound, end)
+                return read(message, received: Array(bytes[start..<end]), from: from, at: at)
+            }
         case .fhirJSON:
             let document: JSONDocument
             do {
@@ -139,8 +145,9 @@ struct UnitReader: Sendable {
             let resource = resources[entry]
             let raw = resource.map { Array(bytes[$0.byteOffset..<$0.byteEndOffset]) } ?? bytes
             let key = resource.flatMap(Self.fhirKey) ?? IngestKey(kind: .content, value: ContentHash.hex(raw))
-            let context = UnitAssembler.Context(key: key, format: format, receivedFrom: from, receivedAt: at, raw: raw, deadLetterRaw: bytes,
+            var context = UnitAssembler.Context(key: key, format: format, receivedFrom: from, receivedAt: at, raw: raw, deadLetterRaw: bytes,
                                                 unscopedIdentifierSystem: nil)
+            context.fhirVersionId = resource?["meta"]?["versionId"]?.string
             return assembler.assemble(context, observations: observationsByEntry[entry] ?? [], patients: out.patients,
                                       skipped: skippedByEntry[entry] ?? [])
         }

@@ -39,6 +39,15 @@ public struct JSONWriter: Sendable {
         return out
     }
 
+    /// Calls `body` with the bytes written so far (since the last `takeBytes()` or drain), in the
+    /// writer's own buffer (no copy), then clears them. Nesting and comma state are kept. If `body`
+    /// throws, the bytes stay in the buffer. The pointer is valid only during the call.
+    public mutating func drainBytes<E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
+        let s = unique()
+        try body(UnsafeRawBufferPointer(start: s.out, count: s.count))
+        s.count = 0
+    }
+
     /// Nesting depth of the containers currently open.
     public var depth: Int { state.depth }
 

@@ -59,4 +59,7 @@ public enum AssessmentWriteOutcome: Sendable, Hashable {
     /// A draft's `version - 1` is not the current version (another process recorded first): nothing was
     /// written; read the patient again and recompute.
     case versionConflict(kind: String)
+    /// The patient's current assessments were computed from newer data than `dataVersion` (another process
+    /// recomputed meanwhile): nothing was written; read the patient again.
+    case staleData
 }

@@ -72,7 +72,9 @@ public protocol ClinicalStore: Sendable {
 
     /// Records new assessment versions for a patient (an empty list records that nothing changed) and marks
     /// the patient clean up to `dataVersion` (it stays dirty if newer data arrived meanwhile).
-    /// All or nothing: on `.versionConflict` nothing is written. An unknown patient is a `StoreError`.
+    /// Refuses (`.staleData`) when the assessments were already recorded from newer data than `dataVersion`,
+    /// so a slow recompute of old data never replaces a newer result.
+    /// All or nothing: on `.versionConflict` or `.staleData` nothing is written. An unknown patient is a `StoreError`.
     func recordAssessments(_ drafts: [AssessmentDraft], patient: StoredPatientID, dataVersion: Int64, at: String) async throws -> AssessmentWriteOutcome
 
     /// The current (not superseded) version of each assessment kind of a patient, by kind.

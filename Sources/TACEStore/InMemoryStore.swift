@@ -133,6 +133,7 @@ public final class InMemoryStore: ClinicalStore {
             guard s.patientIdentifiers[patient] != nil else {
                 throw StoreError(operation: "record assessments", reason: "\(patient) does not exist")
             }
+            if (s.assessedVersion[patient] ?? 0) > dataVersion { return .staleData }
             for d in drafts {
                 let current = s.assessments.last { $0.patient == patient && $0.kind == d.kind && !$0.isSuperseded }?.version ?? 0
                 if current != d.version - 1 { return .versionConflict(kind: d.kind) }

@@ -39,6 +39,19 @@ let assessmentChecks: [ConformanceCheck] = [
         try expectEqual(try await store.assessments(after: 0, since: nil, limit: 10), before, "assessments after the conflict")
         try expectEqual(try await store.dirtyPatients(limit: 10), [p[0]], "dirty patients after the conflict")
     },
+    ConformanceCheck("a recompute of older data than the recorded assessments writes nothing (staleData)") { store in
+        let (_, p) = try await store.store(Fixture.unit("u1", claims: [[Fixture.id("p1")]]), "u1")
+        let old = try await store.snapshot(p[0], "p1").dataVersion
+        _ = try await store.store(Fixture.unit("u2", claims: [[Fixture.id("p1")]]), "u2")
+        let new = try await store.snapshot(p[0], "p1").dataVersion
+        try expectEqual(try await store.recordAssessments([Fixture.draft("p-tace", version: 1)], patient: p[0], dataVersion: new, at: Fixture.time),
+                        .recorded, "the recompute of the newer data")
+        let before = try await store.assessments(after: 0, since: nil, limit: 10)
+        try expectEqual(try await store.recordAssessments([Fixture.draft("p-tace", version: 2, fingerprint: "old")], patient: p[0],
+                                                          dataVersion: old, at: Fixture.time), .staleData, "the late recompute of the older data")
+        try expectEqual(try await store.assessments(after: 0, since: nil, limit: 10), before, "assessments after the stale write")
+        try expectEqual(try await store.dirtyPatients(limit: 10), [], "dirty patients")
+    },
     ConformanceCheck("current assessments hold one version per kind of that patient") { store in
         let (_, p) = try await store.store(Fixture.unit("u1", claims: [[Fixture.id("p1")], [Fixture.id("p2")]]), "u1")
         _ = try await store.recordAssessments([Fixture.draft("p-tace", version: 1), Fixture.draft("child-pugh", version: 1)],

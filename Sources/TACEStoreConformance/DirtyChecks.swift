@@ -44,7 +44,7 @@ let dirtyChecks: [ConformanceCheck] = [
         try expectEqual(try await store.dirtyPatients(limit: 10), [p[0]], "dirty patients after recording an older version")
         try expectEqual(try await store.recordAssessments([], patient: p[0], dataVersion: new, at: Fixture.time), .recorded, "record at the newer version")
         try expectEqual(try await store.dirtyPatients(limit: 10), [], "dirty patients after recording the newer version")
-        try expectEqual(try await store.recordAssessments([], patient: p[0], dataVersion: old, at: Fixture.time), .recorded, "late record at the older version")
+        try expectEqual(try await store.recordAssessments([], patient: p[0], dataVersion: old, at: Fixture.time), .staleData, "late record at the older version")
         try expectEqual(try await store.dirtyPatients(limit: 10), [], "dirty patients after a late record of an older version")
     },
     ConformanceCheck("recording for an unknown patient is an error") { store in

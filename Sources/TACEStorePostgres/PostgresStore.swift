@@ -112,9 +112,10 @@ public final class PostgresStore: ClinicalStore {
         return try await tx.run("record assessments") { c in
             // The patient's row lock serializes recorders of one patient: the version check below then
             // reads what the previous recorder committed.
-            guard try await !c.rows("SELECT id FROM patient WHERE id = \(patient.rawValue) FOR UPDATE", log).isEmpty else {
+            guard let row = try await c.rows("SELECT assessed_version FROM patient WHERE id = \(patient.rawValue) FOR UPDATE", log).first else {
                 throw StoreError(operation: "record assessments", reason: "\(patient) does not exist")
             }
+            if try row[0].decode(Int64.self) > dataVersion { return .staleData }
             for d in drafts {
                 let current = try await c.rows("""
                     SELECT version FROM assessment WHERE patient = \(patient.rawValue) AND kind = \(d.kind) AND NOT superseded

@@ -91,9 +91,10 @@ public final class SQLiteStore: ClinicalStore {
 
     public func recordAssessments(_ drafts: [AssessmentDraft], patient: StoredPatientID, dataVersion: Int64, at: String) async throws -> AssessmentWriteOutcome {
         try await write("record assessments") { db in
-            guard try Int64.fetchOne(db, sql: "SELECT id FROM patient WHERE id = ?", arguments: [patient.rawValue]) != nil else {
+            guard let assessed = try Int64.fetchOne(db, sql: "SELECT assessed_version FROM patient WHERE id = ?", arguments: [patient.rawValue]) else {
                 throw StoreError(operation: "record assessments", reason: "\(patient) does not exist")
             }
+            if assessed > dataVersion { return .staleData }
             for d in drafts {
                 let current = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM assessment WHERE patient = ? AND kind = ? AND superseded = 0"),
                                                arguments: [patient.rawValue, d.kind]) ?? 0

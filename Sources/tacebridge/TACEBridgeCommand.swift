@@ -28,6 +28,6 @@ struct TACEBridgeCommand: AsyncParsableCommand {
         Diagnostics go to standard error and never contain patient values or identifiers.
         """,
         version: "0.1.0",
-        subcommands: [Score.self, Timeline.self, Convert.self, Mappings.self, Parameters.self, Serve.self]
+        subcommands: [Score.self, Timeline.self, Convert.self, Mappings.self, Parameters.self, Ingest.self, DeadLetterCommand.self, Export.self, Serve.self]
     )
 }

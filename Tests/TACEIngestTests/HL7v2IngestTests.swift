@@ -13,7 +13,7 @@ import TACEStore
         let again = await service.receiveHL7v2(albuminORU(control: "C1"), from: "test")
         guard case .duplicate = again.outcome else { Issue.record("resend not a duplicate: \(again.outcome)"); return }
         #expect(contains(again.ack, "MSA|AA|C1"))
-        let patients = try await store.patients(with: PatientIdentifier(system: "urn:tacebridge:hl7v2-authority:HOSP", value: "MRN-1"))
+        let patients = try await store.patients(with: PatientIdentifier(system: "urn:tacebridge:hl7v2-facility:LAB:authority:HOSP", value: "MRN-1"))
         #expect(patients.count == 1)
         let snapshot = try #require(try await store.patient(patients[0]))
         #expect(snapshot.observations.count == 1)
@@ -35,7 +35,7 @@ import TACEStore
         #expect(letter.letter.reason.contains("unknown-unit"))
         #expect(!letter.letter.reason.contains("3.9"))  // no values in reasons
         // Nothing of the message was stored.
-        #expect(try await store.patients(with: PatientIdentifier(system: "urn:tacebridge:hl7v2-authority:HOSP", value: "MRN-1")).isEmpty)
+        #expect(try await store.patients(with: PatientIdentifier(system: "urn:tacebridge:hl7v2-facility:LAB:authority:HOSP", value: "MRN-1")).isEmpty)
     }
 
     @Test func aRetryAfterAMappingFixStoresTheDeadLetter() async throws {
@@ -63,7 +63,7 @@ import TACEStore
         let letter = try #require(try await store.deadLetter(id))
         #expect(letter.state == .resolved)
         #expect(try await after.retry(id) == .alreadyResolved)
-        let patient = try #require(try await store.patients(with: PatientIdentifier(system: "urn:tacebridge:hl7v2-authority:HOSP", value: "MRN-9")).first)
+        let patient = try #require(try await store.patients(with: PatientIdentifier(system: "urn:tacebridge:hl7v2-facility:RAD:authority:HOSP", value: "MRN-9")).first)
         let stored = try ObservationCodec.decode(try #require(try await store.patient(patient)).observations[0].payload)
         #expect(stored.value == .coded("type-3"))
         // The same message sent again now is a duplicate of the retried one, not a second copy.

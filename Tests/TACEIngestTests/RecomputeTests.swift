@@ -119,7 +119,7 @@ import TACEStore
         let bundle = try sampleBytes("samples/fhir/ptace-grade3.json")
         let readings = service.reader.read(document: bundle, name: "g3.json", from: "test", at: "2026-01-01T00:00:00Z")
         var count = 0
-        for case .unit(let unit, _) in readings {
+        for case .unit(let unit, _, _) in readings {
             for record in unit.observations {
                 let decoded = try ObservationCodec.decode(record.payload)
                 #expect(ObservationCodec.encode(decoded) == record.payload)
@@ -128,10 +128,52 @@ import TACEStore
         }
         #expect(count > 10)
         // A damaged payload throws (never traps).
-        let payloads: [[UInt8]] = readings.compactMap { r in if case .unit(let u, _) = r { return u.observations.first?.payload }; return nil }
+        let payloads: [[UInt8]] = readings.compactMap { r in if case .unit(let u, _, _) = r { return u.observations.first?.payload }; return nil }
         let first = try #require(payloads.first)
         for cut in [0, 1, 5, first.count / 2, first.count - 1] {
             #expect(throws: ObservationCodec.DecodingError.self) { try ObservationCodec.decode(Array(first.prefix(cut))) }
         }
+    }
+}
+
+@Suite struct WithdrawnKinds {
+    @Test func aKindNoLongerComputedIsWithdrawnFromQueries() async throws {
+        let store = InMemoryStore()
+        let all = try makeService(store: store)
+        _ = await all.receiveDocument(try sampleBytes("samples/fhir/ptace-grade3.json"), name: "grade3.json", from: "test")
+        _ = try await all.recomputeDirty(limit: .max)
+        let patient = try #require(try await store.patients(with: DocumentsAndRecompute.charlie).first)
+        #expect(try await all.riskAssessments(for: .stored(patient)).contains { contains($0, "jsh-lcsgj-2014") })
+
+        // The site narrows the definitions: the others' verdicts must not stay current.
+        let narrowed = try makeService(store: store) { $0.definitions = [.zhang2022] }
+        let summary = try await narrowed.recompute(patient)
+        #expect(summary.withdrawn >= 5)
+        let risks = try await narrowed.riskAssessments(for: .stored(patient))
+        #expect(!risks.contains { contains($0, "jsh-lcsgj-2014") })
+        #expect(risks.contains { contains($0, "zhang-2022") })
+        // Withdrawn once: a second recompute writes nothing.
+        let again = try await narrowed.recompute(patient)
+        #expect(again.withdrawn == 0 && again.created == 0 && again.amended == 0)
+    }
+
+    @Test func aNewVersionOfAFHIRProcedureReplacesTheEarlierOne() async throws {
+        let store = InMemoryStore()
+        let service = try makeService(store: store)
+        func procedure(_ status: String, version: String) -> [UInt8] {
+            Array("""
+            {"resourceType":"Bundle","type":"collection","entry":[
+             {"fullUrl":"urn:uuid:0d7e3a3c-0000-4000-8000-000000000009","resource":{"resourceType":"Patient","identifier":[{"system":"urn:x","value":"W1"}]}},
+             {"resource":{"resourceType":"Procedure","id":"t1","meta":{"versionId":"\(version)"},"status":"\(status)",
+              "code":{"coding":[{"system":"https://tacebridge.org/fhir/CodeSystem/hcc-procedures","code":"tace"}]},
+              "subject":{"reference":"urn:uuid:0d7e3a3c-0000-4000-8000-000000000009"},"performedDateTime":"2025-03-01"}}]}
+            """.utf8)
+        }
+        #expect(await service.receiveDocument(procedure("completed", version: "1"), name: "p1.json", from: "t").stored == 1)
+        #expect(await service.receiveDocument(procedure("not-done", version: "2"), name: "p2.json", from: "t").stored == 1)
+        let patient = try #require(try await store.patients(with: PatientIdentifier(system: "urn:x", value: "W1")).first)
+        let current = try #require(try await store.patient(patient)).observations.map { try ObservationCodec.decode($0.payload) }
+        #expect(current.count == 1)
+        #expect(current.first?.value != .event)  // the completed session (value .event) is replaced by the not-done attempt
     }
 }

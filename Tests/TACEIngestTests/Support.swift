@@ -38,9 +38,11 @@ final class TestClock: @unchecked Sendable {
     func advance(days: Double) { now = now.adding(days: days) }
 }
 
-func makeService(store: any ClinicalStore = InMemoryStore(), mappingsDirectory: String? = nil, clock: TestClock = TestClock()) throws -> IngestService {
+func makeService(store: any ClinicalStore = InMemoryStore(), mappingsDirectory: String? = nil, clock: TestClock = TestClock(),
+                 configure: (inout IngestSettings) -> Void = { _ in }) throws -> IngestService {
     let setup = try Setup.load(mappingsDirectory: mappingsDirectory, configFile: nil, settings: [])
-    let settings = IngestSettings(mappings: setup.mappings, scoring: setup.configuration, refractoriness: setup.refractoriness)
+    var settings = IngestSettings(mappings: setup.mappings, scoring: setup.configuration, refractoriness: setup.refractoriness)
+    configure(&settings)
     return IngestService(store: store, settings: settings, clock: { clock.now })
 }
 

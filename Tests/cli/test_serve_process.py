@@ -51,6 +51,7 @@ def test_kill_9_then_resend_of_unacknowledged_stores_each_acknowledged_message_o
     store = tmp_path / "store.sqlite"
     serve = serve_factory(store)
     acknowledged, sent = [], []
+    sent_bytes = {}
     stop = threading.Event()
 
     def stream():
@@ -60,7 +61,8 @@ def test_kill_9_then_resend_of_unacknowledged_stores_each_acknowledged_message_o
             while not stop.is_set() and n < 5000:
                 control = f"K{n}"
                 sent.append(control)
-                client.send(oru(control, patient=f"P{n % 20}"))
+                sent_bytes[control] = oru(control, patient=f"P{n % 20}")
+                client.send(sent_bytes[control])
                 code, echoed = msa(client.ack())
                 assert echoed == control
                 if code == "AA":
@@ -78,13 +80,13 @@ def test_kill_9_then_resend_of_unacknowledged_stores_each_acknowledged_message_o
     t.join(timeout=30)
     assert len(acknowledged) >= 300
 
-    # Restart on the same store; resend everything not acknowledged (what a sender does), plus the last
-    # acknowledged few again (a sender that lost the ACK in flight resends those too).
+    # Restart on the same store; resend, byte for byte, everything not acknowledged (what a sender does),
+    # plus the last acknowledged few again (a sender that lost the ACK in flight resends those too).
     serve = serve_factory(store)
     unacknowledged = [c for c in sent if c not in set(acknowledged)]
     client = Client(serve.mllp_port)
     for control in unacknowledged + acknowledged[-5:]:
-        client.send(oru(control, patient="P1"))
+        client.send(sent_bytes[control])
         code, echoed = msa(client.ack())
         assert (code, echoed) == ("AA", control)
     client.close()
