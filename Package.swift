@@ -96,7 +96,7 @@ let package = Package(
                                                  .product(name: "Hummingbird", package: "hummingbird"),
                                                  .product(name: "Logging", package: "swift-log")]),
         // Issue 5: stored assessments -> NDJSON or a transaction Bundle (and, in FHIRPoster, to a FHIR server).
-        .target(name: "TACEExport", dependencies: ["TACEStore", "TACEJSON"]),
+        .target(name: "TACEExport", dependencies: ["TACEStore", "TACEJSON", "TACEModel"]),
         .target(name: "TACEFHIRPost", dependencies: ["TACEJSON", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .executableTarget(
             name: "tacebridge",

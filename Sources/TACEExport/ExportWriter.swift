@@ -1,4 +1,5 @@
 import TACEJSON
+import TACEModel
 import TACEStore
 
 /// How `export` writes stored assessments.
@@ -18,7 +19,7 @@ public struct ExportWriter {
     private var json = JSONWriter(pretty: false)
     private var lines: [UInt8] = []
     /// fullUrl → digest of the resource written under it.
-    private var written: [String: UInt64] = [:]
+    private var written: [String: UInt128] = [:]
     /// Entries whose fullUrl was already written with *different* content: never silently merged (they
     /// would point one patient's references at another's resource); the caller fails the export.
     public private(set) var conflictingEntries = 0
@@ -115,18 +116,12 @@ public struct ExportWriter {
         }
     }
 
-    static func digest(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return h
-    }
+    static func digest(_ bytes: ArraySlice<UInt8>) -> UInt128 { StableID(bytes: bytes).value }
 
     /// `urn:uuid:8f…` → `8f…` (a valid FHIR id: 36 characters of hex digits and dashes).
     static func id(fromFullUrl fullUrl: String) -> String {
         if fullUrl.hasPrefix("urn:uuid:") { return String(fullUrl.dropFirst(9)) }
-        var h: UInt64 = 0xcbf29ce484222325  // FNV-1a: a deterministic id for any other fullUrl
-        for b in fullUrl.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return "tb-" + String(h, radix: 16)
+        return "tb-" + StableID([fullUrl]).hex  // a deterministic id for any other fullUrl
     }
 
     /// The resource with `id` placed after `resourceType` (replacing an id it had).

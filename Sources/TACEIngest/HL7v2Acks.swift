@@ -11,15 +11,7 @@ enum HL7v2Acks {
         if let message {
             return HL7Acknowledgment.build(for: message, code: code, controlID: controlID, timestamp: timestamp, errors: errors)
         }
-        if let header = try? HL7Parser.parseHeader(bytes) {
-            return HL7Acknowledgment.build(forHeader: header, code: code, controlID: controlID, timestamp: timestamp, errors: errors)
-        }
-        // No MSH to answer to: an AR the sender can still read (v2.5 ERR with code and diagnostic).
-        let diagnostic = errors.first?.diagnostic.map(escape) ?? "message unreadable"
-        let text = "MSH|^~\\&|TACEBridge||||\(timestamp)||ACK^^ACK|\(controlID)|P|2.5\r"
-            + "MSA|AR|\r"
-            + "ERR||MSH^1|100^Segment sequence error^HL70357|E||||\(diagnostic)\r"
-        return Array(text.utf8)
+        return HL7Acknowledgment.build(forUnparsed: bytes, code: code, controlID: controlID, timestamp: timestamp, errors: errors)
     }
 
     /// HL7 v2 DTM in UTC: `YYYYMMDDHHMMSS+0000`.
@@ -30,23 +22,6 @@ enum HL7v2Acks {
         let s = seconds - days * 86_400
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return String(y) + two(m) + two(d) + two(s / 3600) + two(s % 3600 / 60) + two(s % 60) + "+0000"
-    }
-
-    /// Diagnostics are our own texts, but the default delimiters must still be escaped.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "|": out += "\\F\\"
-            case "^": out += "\\S\\"
-            case "&": out += "\\T\\"
-            case "~": out += "\\R\\"
-            case "\\": out += "\\E\\"
-            case "\r", "\n": out += " "
-            default: out.append(c)
-            }
-        }
-        return out
     }
 
     /// The ERR location of a reader location text such as `message 1, OBX[2] (segment 5), OBX-6`:

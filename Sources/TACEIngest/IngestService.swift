@@ -341,12 +341,7 @@ public final class IngestService: ClinicalIngest {
 
     /// The entries of a withdrawn kind: one OperationOutcome saying why (no patient data).
     static func withdrawal(kind: String, patient: StoredPatientID, version: Int) -> [UInt8] {
-        let id = ContentHash.hex(Array("withdrawn|\(patient.rawValue)|\(kind)|\(version)".utf8))
-        var hex = Array(id.utf8)
-        while hex.count < 32 { hex.insert(UInt8(ascii: "0"), at: 0) }
-        let uuid = String(decoding: hex[0..<8], as: UTF8.self) + "-" + String(decoding: hex[8..<12], as: UTF8.self) + "-"
-            + String(decoding: hex[12..<16], as: UTF8.self) + "-" + String(decoding: hex[16..<20], as: UTF8.self) + "-"
-            + String(decoding: hex[20..<32], as: UTF8.self)
+        let uuid = StableID(["withdrawn", String(patient.rawValue), kind, String(version)]).uuid
         let text = "[{\"fullUrl\":\"urn:uuid:\(uuid)\",\"resource\":{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"information\","
             + "\"code\":\"informational\",\"diagnostics\":\"\(kind) is no longer computable from the stored data (for example the TACE "
             + "session it depended on was withdrawn or not performed): the earlier result is withdrawn\"}]}}]"

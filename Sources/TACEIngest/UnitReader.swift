@@ -234,13 +234,8 @@ enum CDADocumentIDs {
     }
 }
 
-/// A 128-bit FNV-1a of bytes, in hex: the key of a unit without a business key (not a security hash:
-/// it only tells whether the same bytes came twice).
+/// The key of a unit without a business key: the 128-bit `StableID` (FNV-1a) of its bytes, in hex. Not a
+/// security hash: it only tells whether the same bytes came twice.
 enum ContentHash {
-    static func hex(_ bytes: [UInt8]) -> String {
-        var h: UInt128 = 0x6c62272e07bb014262b821756295c58d
-        let prime: UInt128 = 0x0000000001000000000000000000013B
-        for b in bytes { h = (h ^ UInt128(b)) &* prime }
-        return String(h, radix: 16)
-    }
+    static func hex(_ bytes: [UInt8]) -> String { StableID(bytes: bytes).hex }
 }

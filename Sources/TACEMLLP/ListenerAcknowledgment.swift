@@ -19,16 +19,7 @@ enum ListenerAcknowledgment {
 
     /// AR for the message whose first line is `header`.
     static func reject(header: [UInt8], error: HL7AcknowledgmentError) -> [UInt8] {
-        let stamp = timestamp()
-        let control = controlID()
-        if let msh = try? HL7Parser.parseHeader(header) {
-            return HL7Acknowledgment.build(forHeader: msh, code: .reject, controlID: control, timestamp: stamp, errors: [error])
-        }
-        var out = Array("MSH|^~\\&|||||\(stamp)||ACK|\(control)|P|2.5\rMSA|AR|\r".utf8)
-        out += "ERR|||\(error.code.rawValue)^\(error.code.text ?? "")^HL70357|E".utf8
-        if let diagnostic = error.diagnostic { out += "|||\(diagnostic)".utf8 }
-        out.append(0x0D)
-        return out
+        HL7Acknowledgment.build(forUnparsed: header, code: .reject, controlID: controlID(), timestamp: timestamp(), errors: [error])
     }
 
     private static let sequence = Atomic<Int>(0)

@@ -31,6 +31,14 @@ public struct StableID: Sendable, Hashable {
         value = h
     }
 
+    /// The id of a byte string (input without a business key, a resource's bytes); equal to `init([s])`
+    /// for the UTF-8 bytes of a string `s`.
+    public init<S: Sequence>(bytes: S) where S.Element == UInt8 {
+        var h = Self.offsetBasis
+        for byte in bytes { h = (h ^ UInt128(byte)) &* Self.prime }
+        value = h
+    }
+
     private static func mix(_ part: String, into h: inout UInt128) {
         var p = part
         p.withUTF8 { bytes in
