@@ -34,7 +34,7 @@ public struct IngestKey: Hashable, Sendable {
         case fhir
         /// CDA: `ClinicalDocument/id` as `root^extension`.
         case cda
-        /// No business key in the unit: the SHA-256 of its bytes.
+        /// No business key in the unit: a 128-bit FNV-1a of its bytes (`StableID(bytes:)`; tells the same bytes apart, not a security hash).
         case content
     }
     public var kind: Kind
