@@ -11,7 +11,7 @@ public struct StableID: Sendable, Hashable {
     public init(_ parts: [String]) {
         var h = Self.offsetBasis
         for (i, part) in parts.enumerated() {
-            if i > 0 { h = (h ^ 0x1F) &* Self.prime }  // unit separator between parts
+            if i > 0 { h = Self.step(h, 0x1F) }  // unit separator between parts
             Self.mix(part, into: &h)
         }
         value = h
@@ -22,10 +22,10 @@ public struct StableID: Sendable, Hashable {
     public init(_ a: String, _ b: String, _ c: String? = nil) {
         var h = Self.offsetBasis
         Self.mix(a, into: &h)
-        h = (h ^ 0x1F) &* Self.prime
+        h = Self.step(h, 0x1F)
         Self.mix(b, into: &h)
         if let c {
-            h = (h ^ 0x1F) &* Self.prime
+            h = Self.step(h, 0x1F)
             Self.mix(c, into: &h)
         }
         value = h
@@ -35,15 +35,37 @@ public struct StableID: Sendable, Hashable {
     /// for the UTF-8 bytes of a string `s`.
     public init<S: Sequence>(bytes: S) where S.Element == UInt8 {
         var h = Self.offsetBasis
-        for byte in bytes { h = (h ^ UInt128(byte)) &* Self.prime }
+        if bytes.withContiguousStorageIfAvailable({ Self.mix(UnsafeRawBufferPointer($0), into: &h) }) == nil {
+            for byte in bytes { h = Self.step(h, byte) }
+        }
+        value = h
+    }
+
+    /// The id of the bytes in `buffer`: the same value as `init(bytes:)` on a copy of them.
+    public init(bytes buffer: UnsafeRawBufferPointer) {
+        var h = Self.offsetBasis
+        Self.mix(buffer, into: &h)
         value = h
     }
 
     private static func mix(_ part: String, into h: inout UInt128) {
         var p = part
-        p.withUTF8 { bytes in
-            for byte in bytes { h = (h ^ UInt128(byte)) &* prime }
-        }
+        p.withUTF8 { mix(UnsafeRawBufferPointer($0), into: &h) }
+    }
+
+    private static func mix(_ bytes: UnsafeRawBufferPointer, into h: inout UInt128) {
+        var x = h
+        for byte in bytes { x = step(x, byte) }
+        h = x
+    }
+
+    /// One FNV-1a step: `(h ^ byte) * prime` mod 2^128. The prime is 2^88 + 0x13B, so the product is
+    /// `x * 0x13B + (x << 88)`: a 128-by-9-bit multiply and a shift instead of a full 128-bit multiply
+    /// (content keys hash every received message).
+    @inline(__always)
+    static func step(_ h: UInt128, _ byte: UInt8) -> UInt128 {
+        let x = h ^ UInt128(byte)
+        return x &* 0x13B &+ (x &<< 88)
     }
 
     /// An id with a given hash value (tests use it to check formatting at the edges).

@@ -20,6 +20,7 @@ struct BenchMain {
         var cdaPatients = 1_000, cdaDraws = 4, corpus = "../shared/corpus"
         var hl7 = HL7Bench.Options()
         var cdaPass: CDABench.Pass? = nil
+        var mllp: MLLPLoadClient.Options? = nil
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let a = args.next() {
             switch a {
@@ -39,8 +40,20 @@ struct BenchMain {
             case "--hl7-mb": hl7.megabytes = Int(args.next() ?? "") ?? hl7.megabytes
             case "--python": hl7.python = args.next()
             case "--hl7-runs": hl7.runs = max(1, Int(args.next() ?? "") ?? hl7.runs)
+            case "--mllp-client":
+                guard let port = UInt16(args.next() ?? "") else {
+                    complain("tacebridge-bench: --mllp-client takes the listener's loopback port")
+                    exit(64)
+                }
+                mllp = MLLPLoadClient.Options(port: port)
+            case "--clients": mllp?.clients = max(1, Int(args.next() ?? "") ?? 20)
+            case "--messages": mllp?.messages = max(1, Int(args.next() ?? "") ?? 1_000)
+            case "--window": mllp?.window = max(1, Int(args.next() ?? "") ?? 8)
+            case "--mllp-patients": mllp?.patients = max(1, Int(args.next() ?? "") ?? 200)
+            case "--prefix": mllp?.prefix = args.next() ?? "B"
             case "-h", "--help":
                 print("usage: tacebridge-bench --cda-pass libxml2|parse|read [--cda-patients 1000] [--cda-draws 4]  (one pass, for valgrind --tool=callgrind)")
+                print("usage: tacebridge-bench --mllp-client PORT [--clients 20] [--messages 1000] [--window 8] [--mllp-patients 200] [--prefix B]  (load generator for scripts/bench_mllp.py)")
                 print("usage: tacebridge-bench [--patients 2000,8000,32000] [--labs-per-patient 4] [--binary .build/release/tacebridge] [--keep DIR] [--cda-patients 1000 (0: none)] [--cda-draws 4] [--corpus ../shared/corpus] [--hl7-mb 64 (0: none)] [--hl7-runs 5] [--python PATH]")
                 return
             default:
@@ -48,6 +61,7 @@ struct BenchMain {
                 exit(64)
             }
         }
+        if let mllp { exit(MLLPLoadClient.run(mllp)) }
         if let cdaPass {
             CDABench.singlePass(cdaPass, patients: cdaPatients, draws: cdaDraws)
             return
