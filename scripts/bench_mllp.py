@@ -34,6 +34,7 @@ def main():
     ap.add_argument("--messages", type=int, default=1000, help="per client")
     ap.add_argument("--window", type=int, default=8, help="frames a client sends ahead of its ACKs (1 = strict send/wait)")
     ap.add_argument("--patients", type=int, default=200)
+    ap.add_argument("--recompute-spacing", default=None, help="passed to serve (default: serve's own)")
     ap.add_argument("--client", choices=("native", "python"), default=None,
                     help="load generator (default: native when tacebridge-bench is beside --binary)")
     args = ap.parse_args()
@@ -42,7 +43,8 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="tacebridge-bench-mllp-") as tmp:
         store = Path(tmp) / "store.sqlite"
-        serve = Serve(args.binary, store, tmp, extra=("--log-level", "warning"))
+        extra = ("--log-level", "warning") + (("--recompute-spacing", args.recompute_spacing) if args.recompute_spacing else ())
+        serve = Serve(args.binary, store, tmp, extra=extra)
         try:
             # Warm-up (first commits create patients and prepare statements), not counted.
             run_clients(serve.mllp_port, clients=2, per_client=100, prefix="W", window=args.window, patients=args.patients)
@@ -55,6 +57,8 @@ def main():
                 accepted = sum(1 for c in results.values() if c == "AA")
                 p50, p99, worst = (percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000, max(latencies) * 1000)
             server_cpu = cpu_seconds(serve.proc.pid) - cpu_before
+            lag = recompute_lag(store)
+            server_cpu_with_recompute = cpu_seconds(serve.proc.pid) - cpu_before
         finally:
             code = serve.terminate()
         total = args.clients * args.messages
@@ -69,6 +73,8 @@ def main():
         print(f"  ACK latency p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms; serve exited {code}")
         print(f"  server CPU {server_cpu:.2f} s (user + system, all its threads) = "
               f"{total / server_cpu if server_cpu > 0 else float('nan'):,.0f} messages per server-CPU-second")
+        print(f"  recompute caught up {lag * 1000:.0f} ms after the last ACK (no patient left with unassessed data); "
+              f"server CPU including that: {server_cpu_with_recompute:.2f} s")
         if accepted != total or code != 0:
             sys.exit(1)
 
@@ -77,6 +83,18 @@ def cpu_seconds(pid):
     """User + system CPU seconds of a process so far, all threads (from /proc/PID/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def recompute_lag(store, limit=120.0):
+    """Seconds from now until no patient has data newer than its assessments (the recompute loop caught up)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        with sqlite3.connect(store, timeout=30) as db:
+            dirty = db.execute("SELECT COUNT(*) FROM patient WHERE data_version > assessed_version").fetchone()[0]
+        if dirty == 0:
+            return time.perf_counter() - started
+        time.sleep(0.01)
+    raise RuntimeError(f"recompute did not catch up within {limit:.0f} s")
 
 
 def native_load(load_binary, port, args):

@@ -269,8 +269,13 @@ public final class IngestService: ClinicalIngest {
     /// Recomputes until stopped (the task cancelled), woken by commits; for long-running services.
     ///
     /// Also wakes every `interval` seconds, for patients left dirty by another instance or a crash.
+    /// After a pass it waits `spacing` seconds before the next one: commits arriving meanwhile are
+    /// recomputed together, so a patient receiving a stream of results is recomputed a few times per
+    /// second at most instead of once per message (each recompute reads the patient's whole record).
+    /// An assessment therefore lags its data by at most about one pass plus `spacing`.
     /// `report` receives each pass's summary (and store errors), for logs and metrics.
-    public func recomputeContinuously(interval: Double = 10, report: @escaping @Sendable (Result<RecomputeSummary, any Error>) -> Void = { _ in }) async {
+    public func recomputeContinuously(interval: Double = 10, spacing: Double = 0.25,
+                                      report: @escaping @Sendable (Result<RecomputeSummary, any Error>) -> Void = { _ in }) async {
         let ticker = Task { [changed] in
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
@@ -282,6 +287,7 @@ public final class IngestService: ClinicalIngest {
         for await _ in changes {
             if Task.isCancelled { break }
             do { report(.success(try await recomputeDirty(limit: .max))) } catch { report(.failure(error)) }
+            if spacing > 0 { try? await Task.sleep(nanoseconds: UInt64(spacing * 1_000_000_000)) }
         }
     }
 

@@ -82,6 +82,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A folder of site mapping tables merged over the defaults (see docs/mappings.md).", valueName: "dir"))
     var mappings: String?
 
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait after a recompute pass before the next, so results arriving meanwhile are recomputed together (0: recompute after every commit).", valueName: "seconds"))
+    var recomputeSpacing: Double = 0.25
+
     @OptionGroup var config: ConfigurationOptions
 
     @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
@@ -94,6 +97,7 @@ struct Serve: AsyncParsableCommand {
         if mllpPort == httpPort && mllpPort != 0 { throw ValidationError("--mllp-port and --http-port must differ") }
         if maxFrameBytes < 1024 { throw ValidationError("--max-frame-bytes must be at least 1024") }
         if idleTimeout < 1 || drainTimeout < 0 { throw ValidationError("--idle-timeout must be at least 1 and --drain-timeout not negative") }
+        if !(0...60).contains(recomputeSpacing) { throw ValidationError("--recompute-spacing must be 0 to 60 seconds") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         if tlsCert != nil || tlsKey != nil {
             throw ValidationError("TLS is not built into this version of tacebridge: terminate TLS in front of it (stunnel, nginx, a service mesh) and keep --host on 127.0.0.1; see docs/service.md")
@@ -141,7 +145,7 @@ struct Serve: AsyncParsableCommand {
         // Services stop in reverse order: MLLP first (in-flight frames commit and are acknowledged), then
         // HTTP (requests in progress answer), then the recompute loop (its current pass completes).
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: RecomputeService(ingest: ingest)), .init(service: http), .init(service: MLLPService(listener: listener))],
+            services: [.init(service: RecomputeService(ingest: ingest, spacing: recomputeSpacing)), .init(service: http), .init(service: MLLPService(listener: listener))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         do {

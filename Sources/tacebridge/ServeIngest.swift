@@ -25,10 +25,12 @@ enum ServeIngest {
 /// on graceful shutdown it finishes its current pass.
 struct RecomputeService: Service {
     let ingest: IngestService
+    /// Seconds between passes (`--recompute-spacing`).
+    var spacing: Double = 0.25
 
     func run() async throws {
         await withGracefulShutdownHandler {
-            await ingest.recomputeContinuously()
+            await ingest.recomputeContinuously(spacing: spacing)
         } onGracefulShutdown: {
             ingest.finishRecomputing()
         }
