@@ -56,17 +56,17 @@ public final class SQLiteStore: ClinicalStore {
 
     public func patient(_ id: StoredPatientID) async throws -> PatientSnapshot? {
         try await read("read patient") { db in
-            guard let version = try Int64.fetchOne(db, sql: "SELECT data_version FROM patient WHERE id = ?", arguments: [id.rawValue]) else {
+            guard let version = try Int64.fetchOne(db.cachedStatement(sql: "SELECT data_version FROM patient WHERE id = ?"), arguments: [id.rawValue]) else {
                 return nil
             }
-            let identifiers = try Row.fetchAll(db, sql: "SELECT has_system, system, value FROM patient_identifier WHERE patient = ?",
+            let identifiers = try Row.fetchAll(db.cachedStatement(sql: "SELECT has_system, system, value FROM patient_identifier WHERE patient = ?"),
                                                arguments: [id.rawValue]).map { row in
                 PatientIdentifier(system: (row[0] as Bool) ? (row[1] as String) : nil, value: row[2])
             }
-            let observations = try Row.fetchAll(db, sql: """
+            let observations = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT claim_index, concept, status, result_key, supersedes_earlier, payload FROM observation
                 WHERE patient = ? AND superseded = 0 ORDER BY id
-                """, arguments: [id.rawValue]).map(Self.observation)
+                """), arguments: [id.rawValue]).map(Self.observation)
             return PatientSnapshot(id: id, identifiers: identifiers.sorted(), dataVersion: version, observations: observations)
         }
     }
@@ -87,14 +87,14 @@ public final class SQLiteStore: ClinicalStore {
 
     public func dirtyPatients(limit: Int) async throws -> [StoredPatientID] {
         try await read("list dirty patients") { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM patient WHERE data_version > assessed_version ORDER BY last_change, id LIMIT ?",
+            try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM patient WHERE data_version > assessed_version ORDER BY last_change, id LIMIT ?"),
                                arguments: [limit]).map(StoredPatientID.init(rawValue:))
         }
     }
 
     public func recordAssessments(_ drafts: [AssessmentDraft], patient: StoredPatientID, dataVersion: Int64, at: String) async throws -> AssessmentWriteOutcome {
         try await write("record assessments") { db in
-            guard let assessed = try Int64.fetchOne(db, sql: "SELECT assessed_version FROM patient WHERE id = ?", arguments: [patient.rawValue]) else {
+            guard let assessed = try Int64.fetchOne(db.cachedStatement(sql: "SELECT assessed_version FROM patient WHERE id = ?"), arguments: [patient.rawValue]) else {
                 throw StoreError(operation: "record assessments", reason: "\(patient) does not exist")
             }
             if assessed > dataVersion { return .staleData }
@@ -111,15 +111,15 @@ public final class SQLiteStore: ClinicalStore {
                     VALUES (?, ?, ?, ?, ?, ?, 0, ?)
                     """).execute(arguments: [patient.rawValue, d.kind, d.version, d.fingerprint, d.resourceID, at, Data(d.resource)])
             }
-            try db.execute(sql: "UPDATE patient SET assessed_version = max(assessed_version, ?) WHERE id = ?",
-                           arguments: [dataVersion, patient.rawValue])
+            try db.cachedStatement(sql: "UPDATE patient SET assessed_version = max(assessed_version, ?) WHERE id = ?")
+                .execute(arguments: [dataVersion, patient.rawValue])
             return .recorded
         }
     }
 
     public func currentAssessments(patient: StoredPatientID) async throws -> [StoredAssessment] {
         try await read("read assessments") { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.assessmentColumns) FROM assessment WHERE patient = ? AND superseded = 0 ORDER BY kind",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.assessmentColumns) FROM assessment WHERE patient = ? AND superseded = 0 ORDER BY kind"),
                              arguments: [patient.rawValue]).map(Self.assessment)
         }
     }
